@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import PortBooksCore
+
+/// `portbooks generate`: a realistic synthetic export, streamed, the same for the same seed.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a realistic synthetic PortPro export (for rehearsals and benchmarks).",
+        discussion: """
+            Customers, payments and credit memos come in proportion to the invoices. The same \
+            seed gives the same file; the file is written as a stream, so a million invoices never \
+            sit in memory.
+            """
+    )
+
+    @Option(help: "How many invoices to generate.")
+    var invoices: Int
+
+    @Option(help: "json or xml.")
+    var format: String = "json"
+
+    @Option(help: "The random seed; the same seed gives the same export.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write to this file instead of standard output.")
+    var out: String?
+
+    func validate() throws {
+        guard invoices >= 0 else { throw ValidationError("--invoices must be 0 or more.") }
+        guard ExportFormat(rawValue: format) != nil else { throw ValidationError("--format must be json or xml.") }
+    }
+
+    func run() throws {
+        let exportFormat = ExportFormat(rawValue: format) ?? .json
+        let handle: FileHandle
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: nil) else {
+                throw ValidationError("Cannot create \(out).")
+            }
+            guard let opened = FileHandle(forWritingAtPath: out) else { throw ValidationError("Cannot write \(out).") }
+            handle = opened
+        } else {
+            handle = FileHandle.standardOutput
+        }
+        let generator = SyntheticExport(seed: seed, invoiceCount: invoices)
+        let sink = BufferedOutput(handle: handle)
+        try generator.write(format: exportFormat, to: sink)
+        try sink.flush()
+        if out != nil { try handle.close() }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import PortBooksCore
+import PortBooksXML
+
+/// `portbooks validate FILE…`: parse and schema-validate drop files; no ledger, no network.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check drop files against the PortPro export format; no ledger, no network.",
+        discussion: """
+            Prints file:line:col: error: … for the first problems of each file (then a count), and a \
+            line per file on stdout. Exits 0 when every file is valid, 3 when any is not.
+            """
+    )
+
+    @Argument(help: "The JSON or XML export files to check.")
+    var files: [String]
+
+    @Option(help: "How many problems to print per file before only counting the rest.")
+    var maxErrors = 10
+
+    @Flag(help: "Print the result as JSON on stdout (one object per file).")
+    var json = false
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("Name at least one file to validate.") }
+        guard maxErrors > 0 else { throw ValidationError("--max-errors must be at least 1.") }
+    }
+
+    func run() throws {
+        let readers = DropFileReaders()
+        var allValid = true
+        var reports: [[String: Any]] = []
+        for file in files {
+            let started = Date()
+            let result = try readers.reader(for: file).read { _ in }
+            let seconds = Date().timeIntervalSince(started)
+            allValid = allValid && result.isValid
+            for diagnostic in result.diagnostics.kept {
+                Terminal.standardError(diagnostic.description)
+            }
+            if result.diagnostics.omitted > 0 {
+                Terminal.standardError("\(file): … and \(result.diagnostics.omitted) more problems not shown")
+            }
+            if json {
+                reports.append([
+                    "file": file, "valid": result.isValid, "errors": result.diagnostics.errorCount,
+                    "records": Dictionary(uniqueKeysWithValues: result.counts.map { ($0.key.rawValue, $0.value) }),
+                    "diagnostics": result.diagnostics.kept.map(\.description),
+                ])
+            } else if result.isValid {
+                print("\(file): valid — \(Self.describe(result.counts)) (\(String(format: "%.2f", seconds)) s)")
+            } else {
+                print("\(file): INVALID — \(result.diagnostics.errorCount) problem(s)")
+            }
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: reports, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+        if !allValid { throw PortBooksExit.problems }
+    }
+
+    static func describe(_ counts: [RecordKind: Int]) -> String {
+        let parts = RecordKind.allCases.sorted().compactMap { kind -> String? in
+            guard let count = counts[kind], count > 0 else { return nil }
+            let noun = kind == .creditMemo ? "credit memo" : kind.rawValue
+            return "\(count) \(noun)\(count == 1 ? "" : "s")"
+        }
+        return parts.isEmpty ? "no records" : parts.joined(separator: ", ")
+    }
+}

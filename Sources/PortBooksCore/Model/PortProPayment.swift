@@ -1,0 +1,200 @@
+import Foundation
+
+/// A customer payment and the invoices it applies to (`payments[]`, docs/FORMAT.md).
+public struct Payment: Hashable, Sendable, Codable {
+    public enum Method: String, Hashable, Sendable, Codable, CaseIterable {
+        case check = "CHECK"
+        case ach = "ACH"
+        case wire = "WIRE"
+        case creditCard = "CREDIT_CARD"
+        case cash = "CASH"
+        case other = "OTHER"
+    }
+
+    /// The part of a payment applied to one invoice.
+    public struct Application: Hashable, Sendable, Codable {
+        /// The PortPro `_id` of the invoice, when the export carries it.
+        public var invoiceID: String?
+        /// The invoice number.
+        public var referenceNumber: String
+        public var amount: Decimal
+
+        public init(invoiceID: String? = nil, referenceNumber: String, amount: Decimal) {
+            self.invoiceID = invoiceID
+            self.referenceNumber = referenceNumber
+            self.amount = amount
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case invoiceID = "invoiceId"
+            case referenceNumber = "reference_number"
+            case amount
+        }
+    }
+
+    public var id: String
+    public var caller: CustomerRef
+    public var paymentDate: LocalDate
+    public var amount: Decimal
+    public var paymentMethod: Method?
+    /// Check or transfer reference.
+    public var referenceNo: String?
+    public var notes: String?
+    public var invoices: [Application]
+
+    public init(
+        id: String, caller: CustomerRef, paymentDate: LocalDate, amount: Decimal, paymentMethod: Method? = nil,
+        referenceNo: String? = nil, notes: String? = nil, invoices: [Application]
+    ) {
+        self.id = id
+        self.caller = caller
+        self.paymentDate = paymentDate
+        self.amount = amount
+        self.paymentMethod = paymentMethod
+        self.referenceNo = referenceNo
+        self.notes = notes
+        self.invoices = invoices
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "_id"
+        case caller, paymentDate, amount, paymentMethod, referenceNo, notes, invoices
+    }
+}
+
+/// A credit memo against an invoice's charges (`creditMemos[]`, docs/FORMAT.md).
+public struct CreditMemo: Hashable, Sendable, Codable {
+    public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+        case drafted = "DRAFTED"
+        case approved = "APPROVED"
+        case issued = "ISSUED"
+        case applied = "APPLIED"
+        case voided = "VOIDED"
+    }
+
+    /// One credited charge.
+    public struct Line: Hashable, Sendable, Codable {
+        public var name: String
+        public var description: String?
+        public var amount: Decimal
+
+        public init(name: String, description: String? = nil, amount: Decimal) {
+            self.name = name
+            self.description = description
+            self.amount = amount
+        }
+    }
+
+    public var id: String
+    public var creditMemoNumber: String
+    public var caller: CustomerRef
+    public var creditDate: LocalDate
+    public var invoiceID: String?
+    public var invoiceReferenceNumber: String?
+    public var status: Status?
+    public var note: String?
+    public var totalAmount: Decimal
+    public var lines: [Line]
+
+    public init(
+        id: String, creditMemoNumber: String, caller: CustomerRef, creditDate: LocalDate, invoiceID: String? = nil,
+        invoiceReferenceNumber: String? = nil, status: Status? = nil, note: String? = nil, totalAmount: Decimal,
+        lines: [Line]
+    ) {
+        self.id = id
+        self.creditMemoNumber = creditMemoNumber
+        self.caller = caller
+        self.creditDate = creditDate
+        self.invoiceID = invoiceID
+        self.invoiceReferenceNumber = invoiceReferenceNumber
+        self.status = status
+        self.note = note
+        self.totalAmount = totalAmount
+        self.lines = lines
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id = "_id"
+        case creditMemoNumber = "credit_memo_number"
+        case caller, creditDate
+        case invoiceID = "invoiceId"
+        case invoiceReferenceNumber = "invoice_reference_number"
+        case status, note, totalAmount, lines
+    }
+}
+
+/// One record of an export file, in file order.
+public enum ExportRecord: Hashable, Sendable {
+    case customer(Customer)
+    case invoice(Invoice)
+    case payment(Payment)
+    case creditMemo(CreditMemo)
+
+    /// The record's kind.
+    public var kind: RecordKind {
+        switch self {
+        case .customer: .customer
+        case .invoice: .invoice
+        case .payment: .payment
+        case .creditMemo: .creditMemo
+        }
+    }
+
+    /// The PortPro `_id`.
+    public var portproID: String {
+        switch self {
+        case .customer(let value): value.id
+        case .invoice(let value): value.id
+        case .payment(let value): value.id
+        case .creditMemo(let value): value.id
+        }
+    }
+}
+
+/// The four kinds of record PortBooks syncs, named as in the CSV files' `entity` column.
+public enum RecordKind: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
+    case customer
+    case invoice
+    case payment
+    case creditMemo = "credit_memo"
+
+    /// The export array that holds this kind (`customers`, `creditMemos`, …).
+    public var arrayName: String {
+        switch self {
+        case .customer: "customers"
+        case .invoice: "invoices"
+        case .payment: "payments"
+        case .creditMemo: "creditMemos"
+        }
+    }
+
+    /// The XML item element inside that array.
+    public var itemElementName: String {
+        switch self {
+        case .customer: "customer"
+        case .invoice: "invoice"
+        case .payment: "payment"
+        case .creditMemo: "creditMemo"
+        }
+    }
+
+    /// Dependency order: customers first, payments last.
+    public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool {
+        lhs.order < rhs.order
+    }
+
+    private var order: Int {
+        switch self {
+        case .customer: 0
+        case .invoice: 1
+        case .creditMemo: 2
+        case .payment: 3
+        }
+    }
+
+    /// The kind whose array is named `name`, if any.
+    public init?(arrayName name: String) {
+        guard let kind = RecordKind.allCases.first(where: { $0.arrayName == name }) else { return nil }
+        self = kind
+    }
+}

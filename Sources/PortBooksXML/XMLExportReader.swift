@@ -1,0 +1,282 @@
+import CLibXML2
+import Foundation
+import PortBooksCore
+
+/// Reads an XML export file through libxml2's streaming reader (`xmlTextReader`), validating
+/// it against the drop-file XSD as it goes, and hands on one record at a time.
+///
+/// Untrusted input is refused before libxml2 can act on it: a DOCTYPE (the only place
+/// entities, parameter entities and external references can be declared) is an error found
+/// by a pre-scan of the prolog; the parser never loads DTDs, never substitutes entities,
+/// never reaches the network, and the external-entity loader refuses every file and URL.
+public struct XMLExportReader: ExportReader {
+    /// The format's namespace (docs/FORMAT.md).
+    public static let namespace = "urn:portbooks:portpro-export:1"
+
+    public let path: String
+    public let displayName: String
+    public let schema: XMLSchema?
+
+    /// - Parameter schema: the compiled drop-file schema; `nil` reads without XSD validation
+    ///   (the record decoder still checks every record).
+    public init(path: String, displayName: String? = nil, schema: XMLSchema?) {
+        self.path = path
+        self.displayName = displayName ?? path
+        self.schema = schema
+    }
+
+    public func read(_ body: (ExportRecord) throws -> Void) throws -> ExportReadResult {
+        LibXML2.ensureInitialised()
+        var result = ExportReadResult(file: displayName)
+        if let refusal = XMLProlog.check(path: path, file: displayName) {
+            result.diagnostics.append(refusal)
+            return result
+        }
+        guard let reader = xmlReaderForFile(path, nil, LibXML2.safeOptions) else {
+            result.diagnostics.append(
+                Diagnostic(
+                    file: displayName, line: 0, column: 0, code: .unreadable,
+                    message: "cannot open the file (missing, or no permission to read it)"))
+            return result
+        }
+        defer { xmlFreeTextReader(reader) }
+        let sink = XMLIssueSink()
+        portbooks_xml_set_reader_structured_errors(reader, XMLIssueSink.callback, sink.pointer)
+        var validation: xmlSchemaValidCtxtPtr?
+        if let schema {
+            validation = xmlSchemaNewValidCtxt(schema.pointer)
+            if let validation {
+                portbooks_xml_set_schema_structured_errors(validation, XMLIssueSink.callback, sink.pointer)
+                xmlTextReaderSchemaValidateCtxt(reader, validation, 0)
+            }
+        }
+        defer { if let validation { xmlSchemaFreeValidCtxt(validation) } }
+        var walker = XMLRecordWalker(reader: reader, sink: sink, file: displayName)
+        try withExtendedLifetime(schema) {
+            try walker.walk(result: &result, body: body)
+        }
+        return result
+    }
+}
+
+/// The walk over reader nodes: root checks, array wrappers, one record tree at a time.
+struct XMLRecordWalker {
+    let reader: xmlTextReaderPtr
+    let sink: XMLIssueSink
+    let file: String
+
+    private struct Builder {
+        var name: String
+        var position: SourcePosition
+        var fields: [SourceNode.Field] = []
+        var text = ""
+
+        func node() -> SourceNode {
+            fields.isEmpty ? SourceNode(.text(text), at: position) : SourceNode(.object(fields), at: position)
+        }
+    }
+
+    init(reader: xmlTextReaderPtr, sink: XMLIssueSink, file: String) {
+        self.reader = reader
+        self.sink = sink
+        self.file = file
+    }
+
+    mutating func walk(result: inout ExportReadResult, body: (ExportRecord) throws -> Void) throws {
+        var assembler = RecordAssembler(file: file, syntax: .xml)
+        var currentKind: RecordKind?
+        var stack: [Builder] = []
+        var sawRoot = false
+        var recordIssueStart = 0
+        var status: Int32 = 1
+        while true {
+            status = xmlTextReaderRead(reader)
+            if status != 1 { break }
+            let type = xmlTextReaderNodeType(reader)
+            let depth = Int(xmlTextReaderDepth(reader))
+            switch type {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                let name = string(xmlTextReaderConstLocalName(reader))
+                let namespace = string(xmlTextReaderConstNamespaceUri(reader))
+                let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
+                let position = currentPosition()
+                if depth == 0 {
+                    sawRoot = true
+                    guard name == "portproExport", namespace == XMLExportReader.namespace else {
+                        let shown = namespace.isEmpty ? name : "\(name) in namespace \(namespace)"
+                        report(
+                            &result, .notAnExport,
+                            "the root element is <\(shown)>; a PortPro export is <portproExport xmlns=\"\(XMLExportReader.namespace)\">",
+                            at: position)
+                        return
+                    }
+                    checkRootAttributes(&result, at: position)
+                    continue
+                }
+                if namespace != XMLExportReader.namespace {
+                    // Foreign-namespace extensions (docs/FORMAT.md) are allowed and ignored.
+                    if !isEmpty { xmlTextReaderNext(reader) }
+                    continue
+                }
+                if depth == 1 {
+                    currentKind = RecordKind(arrayName: name)
+                    continue
+                }
+                if depth == 2 {
+                    stack.removeAll(keepingCapacity: true)
+                    recordIssueStart = sink.issues.count
+                }
+                guard depth >= 2, currentKind != nil else { continue }
+                let builder = Builder(name: name, position: position)
+                if isEmpty {
+                    if depth == 2 {
+                        try finishRecord(
+                            builder.node(), kind: currentKind, issuesFrom: recordIssueStart, assembler: &assembler,
+                            result: &result, body: body)
+                    } else if !stack.isEmpty {
+                        stack[stack.count - 1].fields.append(SourceNode.Field(name: name, node: builder.node()))
+                    }
+                } else {
+                    stack.append(builder)
+                }
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                guard depth >= 2, !stack.isEmpty, currentKind != nil else {
+                    if depth == 1 { currentKind = nil }
+                    continue
+                }
+                let finished = stack.removeLast()
+                if stack.isEmpty {
+                    try finishRecord(
+                        finished.node(), kind: currentKind, issuesFrom: recordIssueStart, assembler: &assembler,
+                        result: &result, body: body)
+                } else {
+                    stack[stack.count - 1].fields.append(SourceNode.Field(name: finished.name, node: finished.node()))
+                }
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+                Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue):
+                if !stack.isEmpty {
+                    stack[stack.count - 1].text += string(xmlTextReaderConstValue(reader))
+                }
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue),
+                Int32(XML_READER_TYPE_ENTITY.rawValue):
+                report(
+                    &result, .hostileXML,
+                    "DTDs and entity references are not accepted in drop files (they can read files or exhaust memory)",
+                    at: currentPosition())
+                return
+            default:
+                continue
+            }
+        }
+        // Problems libxml2 reported outside any record (root, wrappers, syntax, the end of the file).
+        flushIssues(from: recordIssueStart, into: &result, inRecord: false)
+        if status == 0 && !sawRoot && !result.diagnostics.hasErrors {
+            report(&result, .emptyFile, "the file holds no XML element: there is no export in it", at: .init(line: 1, column: 1))
+        }
+    }
+
+    private mutating func finishRecord(
+        _ node: SourceNode, kind: RecordKind?, issuesFrom start: Int, assembler: inout RecordAssembler,
+        result: inout ExportReadResult, body: (ExportRecord) throws -> Void
+    ) throws {
+        guard let kind else { return }
+        let errorsBefore = result.diagnostics.errorCount
+        try assembler.accept(node, kind: kind, result: &result, body: body)
+        let decoderFound = result.diagnostics.errorCount > errorsBefore
+        // When the record decoder explained the record's problems (with its field path),
+        // libxml2's schema messages about the same record would only repeat them.
+        if decoderFound {
+            sink.issues.removeSubrange(start...)
+        } else {
+            flushIssues(from: start, into: &result, inRecord: true)
+        }
+    }
+
+    private func flushIssues(from start: Int, into result: inout ExportReadResult, inRecord: Bool) {
+        guard start < sink.issues.count else { return }
+        for issue in sink.issues[start...] {
+            result.diagnostics.append(diagnostic(for: issue))
+        }
+        sink.issues.removeSubrange(start...)
+    }
+
+    private func diagnostic(for issue: XMLIssue) -> Diagnostic {
+        let message = issue.message.replacingOccurrences(of: "{\(XMLExportReader.namespace)}", with: "")
+        let code: DiagnosticCode
+        if issue.domain == Int32(XML_FROM_SCHEMASV.rawValue) {
+            if message.contains("Duplicate key-sequence") {
+                code = .duplicateID
+            } else if message.contains("Missing child element") || message.contains("is required but missing") {
+                code = .missingField
+            } else if message.contains("is not an element of the set") {
+                code = .unknownValue
+            } else {
+                code = .schema
+            }
+        } else if issue.code == Int32(XML_ERR_DOCUMENT_EMPTY.rawValue) {
+            code = .emptyFile
+        } else if issue.code == Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
+            || issue.code == Int32(XML_ERR_LTSLASH_REQUIRED.rawValue) || message.contains("Premature end")
+            || message.contains("EndTag: '</' not found")
+        {
+            code = .truncated
+        } else if issue.code == Int32(XML_ERR_INVALID_CHAR.rawValue) || message.contains("not proper UTF-8")
+            || message.contains("encoding")
+        {
+            code = .encoding
+        } else if issue.code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
+            || issue.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue)
+            || issue.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) || message.contains("ntity")
+        {
+            code = .hostileXML
+        } else {
+            code = .syntax
+        }
+        var text = message
+        if code == .truncated {
+            text += " (the file ends in the middle of the document; was it cut off while copying?)"
+        }
+        return Diagnostic(file: file, line: issue.line, column: max(issue.column, 1), code: code, message: text)
+    }
+
+    private func checkRootAttributes(_ result: inout ExportReadResult, at position: SourcePosition) {
+        let version = attribute("formatVersion")
+        if let version {
+            if !(version.hasPrefix("1.") && version.count > 2 && version.dropFirst(2).allSatisfy(\.isNumber)) {
+                report(
+                    &result, .unsupportedVersion,
+                    "formatVersion \"\(version)\" is not supported; this PortBooks reads 1.x", at: position)
+            }
+            result.formatVersion = version
+        }
+        // A missing formatVersion is reported by the schema when one is in use.
+    }
+
+    private func attribute(_ name: String) -> String? {
+        guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
+        defer { portbooks_xml_free(value) }
+        return String(cString: value)
+    }
+
+    private func currentPosition() -> SourcePosition {
+        let line = Int(xmlTextReaderGetParserLineNumber(reader))
+        let column = Int(xmlTextReaderGetParserColumnNumber(reader))
+        if let node = xmlTextReaderCurrentNode(reader) {
+            let nodeLine = Int(xmlGetLineNo(node))
+            if nodeLine > 0 && nodeLine != line { return SourcePosition(line: nodeLine, column: 1) }
+        }
+        return SourcePosition(line: max(line, 1), column: max(column, 1))
+    }
+
+    private func report(
+        _ result: inout ExportReadResult, _ code: DiagnosticCode, _ message: String, at position: SourcePosition
+    ) {
+        result.diagnostics.append(
+            Diagnostic(file: file, line: position.line, column: position.column, code: code, message: message))
+    }
+
+    private func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        return String(cString: pointer)
+    }
+}

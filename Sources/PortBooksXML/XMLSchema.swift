@@ -1,0 +1,49 @@
+import CLibXML2
+import Foundation
+
+/// A compiled XML Schema (`xmlSchemaPtr`), read-only once built and so shareable between readers.
+///
+/// Wraps `xmlSchemaNewMemParserCtxt` / `xmlSchemaParse` (libxml2 xmlschemas.h).
+public final class XMLSchema: @unchecked Sendable {
+    let pointer: xmlSchemaPtr
+
+    /// The drop-file schema, `schemas/portpro-export.xsd`, compiled into the tool.
+    public static func portproExport() throws -> XMLSchema {
+        try XMLSchema(text: EmbeddedSchema.portproExportXSD, name: "portpro-export.xsd")
+    }
+
+    /// Compiles a schema from its text; errors name the schema's lines.
+    public init(text: String, name: String) throws {
+        LibXML2.ensureInitialised()
+        let sink = XMLIssueSink()
+        let bytes = Array(text.utf8)
+        let parsed: xmlSchemaPtr? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
+                guard let context = xmlSchemaNewMemParserCtxt(base, Int32(buffer.count)) else { return nil }
+                defer { xmlSchemaFreeParserCtxt(context) }
+                portbooks_xml_set_parser_structured_errors(context, XMLIssueSink.callback, sink.pointer)
+                return xmlSchemaParse(context)
+            }
+        }
+        guard let parsed else {
+            let detail = sink.issues.first.map { "line \($0.line): \($0.message)" } ?? "unknown error"
+            throw XMLSchemaError.invalidSchema(name: name, detail: detail)
+        }
+        pointer = parsed
+    }
+
+    deinit {
+        xmlSchemaFree(pointer)
+    }
+}
+
+/// A schema that does not compile: a programming or packaging error, reported with its line.
+public enum XMLSchemaError: Error, CustomStringConvertible {
+    case invalidSchema(name: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .invalidSchema(let name, let detail): "the XML schema \(name) does not compile: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import PortBooksCommands
+
+PortBooksCommand.main()
