@@ -582,7 +582,7 @@ def build_credit_memos(invoices_by_number, ids):
          [("WAITING TIME", "1 of 2.5 hours credited", Decimal(85))]),
         ("CM-000043", "PCHF", d(18), "RSRE_000271", "APPLIED", "Chassis days billed twice on one load",
          [("CHASSIS", "2 days credited", Decimal(90))]),
-        ("CM-000044", "MLIB", d(19), "RSRE_000289", "DRAFTED", "Overpayment from Invoice #RSRE_000275 carried to RSRE_000289",
+        ("CM-000044", "MLIB", d(19), "RSRE_000289", "DRAFTED", "Base price adjusted to the 2026 contract rate (CAD 600.00)",
          [("BASE PRICE", "Rate adjustment per contract", Decimal(100)), ("HST (13 %)", "HST on 100.00", Decimal(13))]),
     ]
     memos = []
