@@ -1,0 +1,195 @@
+import CCurl
+import Foundation
+
+/// Owns one libcurl easy handle (https://curl.se/libcurl/c/curl_easy_init.html) and its error
+/// buffer; frees both in `deinit`. Used by one worker thread at a time.
+final class EasyHandle {
+    private let handle: UnsafeMutableRawPointer
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init?() {
+        guard let handle = curl_easy_init() else { return nil }
+        self.handle = handle
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// Runs one transfer to completion on the calling thread.
+    func perform(
+        _ job: TransferJob, configuration: CurlTransport.Configuration
+    ) -> Result<HTTPResponse, HTTPTransportError> {
+        let request = job.request
+        // Keeps live connections, the DNS and TLS session caches; clears every option.
+        curl_easy_reset(handle)
+        errorBuffer[0] = 0
+        let accumulator = TransferAccumulator(job: job)
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        do {
+            try configure(request, configuration: configuration)
+            headerList = makeHeaderList(request.headers)
+            try check(portbooks_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
+            let userData = Unmanaged.passUnretained(accumulator).toOpaque()
+            try installCallbacks(userData: userData)
+            let code = withExtendedLifetime(accumulator) { curl_easy_perform(handle) }
+            if code != CURLE_OK {
+                if code == CURLE_ABORTED_BY_CALLBACK && job.isCancelled { throw HTTPTransportError.cancelled }
+                throw mapError(code)
+            }
+            var status = 0
+            try check(portbooks_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
+            return .success(HTTPResponse(status: status, headers: accumulator.headers, body: accumulator.body))
+        } catch let error as HTTPTransportError {
+            return .failure(error)
+        } catch {
+            return .failure(.failed("\(error)"))
+        }
+    }
+
+    private func configure(_ request: HTTPRequest, configuration: CurlTransport.Configuration) throws {
+        try check(portbooks_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
+        try setString(CURLOPT_URL, request.url)
+        try setLong(CURLOPT_NOSIGNAL, 1)  // required with threads
+        try setLong(CURLOPT_FOLLOWLOCATION, 0)
+        try setLong(CURLOPT_SSL_VERIFYPEER, 1)
+        try setLong(CURLOPT_SSL_VERIFYHOST, 2)
+        if let path = configuration.caBundlePath { try setString(CURLOPT_CAINFO, path) }
+        try setString(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        try setLong(CURLOPT_TCP_KEEPALIVE, 1)
+        try setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+        try setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout ?? configuration.totalTimeout))
+        switch request.method {
+        case .get where request.body.isEmpty:
+            try setLong(CURLOPT_HTTPGET, 1)
+        case .post:
+            try setBody(request.body)
+        default:
+            try setString(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+            if !request.body.isEmpty { try setBody(request.body) }
+        }
+    }
+
+    private func setBody(_ body: Data) throws {
+        try setLong(CURLOPT_POST, 1)
+        try check(portbooks_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+        if body.isEmpty {
+            try setString(CURLOPT_COPYPOSTFIELDS, "")
+            return
+        }
+        // COPYPOSTFIELDS copies the bytes, so the pointer need not outlive this call.
+        let code = body.withUnsafeBytes { bytes in
+            portbooks_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        }
+        try check(code)
+    }
+
+    private func makeHeaderList(_ headers: HTTPHeaders) -> UnsafeMutablePointer<curl_slist>? {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for field in headers {
+            list = curl_slist_append(list, "\(field.name): \(field.value)")
+        }
+        if headers["Expect"] == nil {
+            list = curl_slist_append(list, "Expect:")  // no 100-continue round trip
+        }
+        return list
+    }
+
+    private func installCallbacks(userData: UnsafeMutableRawPointer) throws {
+        try check(
+            portbooks_curl_setopt_io_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userData in
+                guard let data, let userData else { return 0 }
+                let accumulator = Unmanaged<TransferAccumulator>.fromOpaque(userData).takeUnretainedValue()
+                let length = size * count
+                accumulator.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
+                return length
+            })
+        try check(portbooks_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, userData))
+        try check(
+            portbooks_curl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, userData in
+                guard let data, let userData else { return 0 }
+                let accumulator = Unmanaged<TransferAccumulator>.fromOpaque(userData).takeUnretainedValue()
+                let length = size * count
+                let line = String(
+                    decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                accumulator.headerLine(line)
+                return length
+            })
+        try check(portbooks_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, userData))
+        try setLong(CURLOPT_NOPROGRESS, 0)
+        try check(
+            portbooks_curl_setopt_xferinfo_callback(handle) { userData, _, _, _, _ in
+                guard let userData else { return 0 }
+                let accumulator = Unmanaged<TransferAccumulator>.fromOpaque(userData).takeUnretainedValue()
+                return accumulator.job.isCancelled ? 1 : 0
+            })
+        try check(portbooks_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, userData))
+    }
+
+    private func setLong(_ option: CURLoption, _ value: Int) throws {
+        try check(portbooks_curl_setopt_long(handle, option, value))
+    }
+
+    private func setString(_ option: CURLoption, _ value: String) throws {
+        try check(value.withCString { portbooks_curl_setopt_string(handle, option, $0) })
+    }
+
+    /// The one place a `CURLcode` is inspected.
+    private func check(_ code: CURLcode) throws {
+        if code != CURLE_OK { throw mapError(code) }
+    }
+
+    private func mapError(_ code: CURLcode) -> HTTPTransportError {
+        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .hostNotFound(detail)
+        case CURLE_COULDNT_CONNECT:
+            return .connectionFailed(detail)
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2,
+            CURLE_HTTP2_STREAM:
+            return .connectionDropped(detail)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tlsFailure(detail)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_UNKNOWN_OPTION:
+            return .invalidRequest(detail)
+        default:
+            return .failed(detail)
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}
+
+/// What the callbacks write into during one transfer; reached through `Unmanaged` user data.
+final class TransferAccumulator {
+    let job: TransferJob
+    var body = Data()
+    var headers = HTTPHeaders()
+
+    init(job: TransferJob) {
+        self.job = job
+    }
+
+    func headerLine(_ raw: String) {
+        let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            headers = HTTPHeaders()  // a new response (after 100 Continue or a proxy CONNECT)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        headers.add(name: name, value: value)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+extension QuickBooksClient {
+    /// The most items QuickBooks accepts in one batch (more fail with 1040).
+    public static let maxBatchItems = 30
+
+    /// Sends one `/batch` request of at most 30 items; returns a result per `bId`.
+    ///
+    /// The whole batch is retried like any write (same `requestID`); per-item faults come back
+    /// as `.fault` results, classified. `requestID` is shortened if it plus the longest `bId`
+    /// exceeds 50 characters. Items cannot see each other's creates (reference/qbo-api.md §2.7).
+    public func batch(_ items: [BatchItem], requestID: RequestID) async throws -> [String: BatchItemResult] {
+        guard !items.isEmpty else { return [:] }
+        guard items.count <= Self.maxBatchItems else {
+            throw QuickBooksFault.fatal("a batch holds at most \(Self.maxBatchItems) items, not \(items.count)")
+        }
+        guard Set(items.map(\.bId)).count == items.count else {
+            throw QuickBooksFault.fatal("batch item ids (bId) must be unique within a batch")
+        }
+        let longest = items.map(\.bId.count).max() ?? 0
+        let budget = RequestID.maximumLength - longest
+        guard budget >= 16 else {
+            throw QuickBooksFault.fatal("batch item ids are too long (\(longest) characters; keep them ≤ 34)")
+        }
+        let effectiveID = requestID.value.count > budget ? requestID.truncated(to: budget) : requestID
+        let body: JSONValue = ["BatchItemRequest": .array(items.map(\.json))]
+        let response = try await send(.post, "batch", body: body, requestID: effectiveID, kind: .batch)
+
+        var results: [String: BatchItemResult] = [:]
+        for entry in response["BatchItemResponse"]?.arrayValue ?? [] {
+            guard let bId = entry["bId"]?.stringValue else { continue }
+            if let fault = entry["Fault"] {
+                results[bId] = .fault(
+                    FaultClassifier.fault(inFaultObject: fault) ?? .fatal("an empty Fault for batch item \(bId)"))
+            } else if let queryResponse = entry["QueryResponse"] {
+                results[bId] = .queryResponse(queryResponse)
+            } else if let item = items.first(where: { $0.bId == bId }), let entity = item.entity,
+                let object = entry[entity.name]
+            {
+                results[bId] = .object(object)
+            } else {
+                results[bId] = .fault(.fatal("batch item \(bId) came back without a result"))
+            }
+        }
+        for item in items where results[item.bId] == nil {
+            results[item.bId] = .fault(
+                .transient(.serverError(status: 200, code: nil), attempts: 1))
+        }
+        return results
+    }
+
+    /// Sends any number of items as batches of at most 30, concurrently (the pacer keeps the
+    /// realm's limits), and merges the results.
+    ///
+    /// Each chunk's `requestid` is derived from its content (the canonical JSON of its items),
+    /// so re-running the same items after a crash replays instead of writing twice — provided
+    /// the caller builds the same items (same bIds, same payloads) in the same order.
+    public func batchAll(_ items: [BatchItem]) async throws -> [String: BatchItemResult] {
+        let chunks = stride(from: 0, to: items.count, by: Self.maxBatchItems).map {
+            Array(items[$0..<min($0 + Self.maxBatchItems, items.count)])
+        }
+        return try await withThrowingTaskGroup(of: [String: BatchItemResult].self) { group in
+            for chunk in chunks {
+                let requestID = try Self.batchRequestID(for: chunk)
+                group.addTask { try await self.batch(chunk, requestID: requestID) }
+            }
+            var merged: [String: BatchItemResult] = [:]
+            for try await partial in group { merged.merge(partial) { first, _ in first } }
+            return merged
+        }
+    }
+
+    /// A stable requestid for one chunk: SHA-256 of its items, sized to the 50-character budget.
+    static func batchRequestID(for chunk: [BatchItem]) throws -> RequestID {
+        let canonical: Data
+        do {
+            canonical = try JSONValue.array(chunk.map(\.json)).encoded()
+        } catch {
+            throw QuickBooksFault.fatal("could not encode a batch")
+        }
+        let longest = chunk.map(\.bId.count).max() ?? 0
+        let digest = SHA256.hash(canonical).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let length = min(32, RequestID.maximumLength - longest)
+        guard length >= 16, let id = RequestID(String(digest.prefix(length))) else {
+            throw QuickBooksFault.fatal("batch item ids are too long (\(longest) characters; keep them ≤ 34)")
+        }
+        return id
+    }
+}

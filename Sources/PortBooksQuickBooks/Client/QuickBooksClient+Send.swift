@@ -1,0 +1,69 @@
+import Foundation
+import PortBooksHTTP
+
+extension QuickBooksClient {
+    /// Sends one API call with pacing, retries, token refresh and fault classification, and
+    /// returns the parsed JSON body.
+    func send(
+        _ method: HTTPMethod, _ path: String, extraQuery: [(String, String)] = [], body: JSONValue? = nil,
+        requestID: RequestID? = nil, kind: RealmPacer.Kind = .single
+    ) async throws -> JSONValue {
+        var query = extraQuery
+        query.append(("minorversion", String(configuration.minorVersion)))
+        if let requestID { query.append(("requestid", requestID.value)) }
+        let url = "\(configuration.baseURL)/company/\(FormEncoding.percentEncode(configuration.realmID))/\(path)?"
+            + FormEncoding.encode(query)
+        let bodyData: Data
+        do {
+            bodyData = try body?.encoded() ?? Data()
+        } catch {
+            throw QuickBooksFault.fatal("could not encode the \(path) payload")
+        }
+        let retry = configuration.retry
+        var token = try await tokens.accessToken()
+        var refreshed = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            var headers = HTTPHeaders([("Accept", "application/json"), ("Authorization", "Bearer " + token.exposedValue)])
+            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            let request = HTTPRequest(method: method, url: url, headers: headers, body: bodyData)
+            let fault: QuickBooksFault
+            do {
+                let response = try await pacer.run(kind) { [transport] in try await transport.send(request) }
+                logger.debug(
+                    "\(request) → \(response.status)",
+                    metadata: ["attempt": "\(attempt)", "requestid": "\(requestID?.value ?? "-")"])
+                if let classified = FaultClassifier.fault(in: response) {
+                    fault = classified
+                } else if let json = try? JSONValue.decode(response.body) {
+                    return json
+                } else {
+                    fault = .transient(.network("unreadable response body"), attempts: 0)
+                }
+            } catch let error as HTTPTransportError {
+                logger.debug("\(request) failed: \(error)", metadata: ["attempt": "\(attempt)"])
+                guard let classified = FaultClassifier.fault(for: error) else { throw CancellationError() }
+                fault = classified
+            }
+
+            switch fault {
+            case .auth(let code, _) where !refreshed && (code == "3200" || code == "401"):
+                refreshed = true
+                attempt -= 1  // the refresh-and-retry is not a transient retry
+                token = try await tokens.tokenRejected(token)
+            case .transient(.throttled, _):
+                await pacer.throttled()
+                guard attempt < retry.maxAttempts else { throw QuickBooksFault.transient(.throttled, attempts: attempt) }
+                logger.info("QuickBooks throttled the realm; pausing", metadata: ["attempt": "\(attempt)"])
+            case .transient(let reason, _):
+                guard attempt < retry.maxAttempts else { throw QuickBooksFault.transient(reason, attempts: attempt) }
+                let delay = configuration.limits.scaled(retry.backoff(afterAttempt: attempt))
+                logger.debug("retrying after \(reason)", metadata: ["attempt": "\(attempt)"])
+                try await clock.sleep(until: clock.now() + delay)
+            default:
+                throw fault
+            }
+        }
+    }
+}
