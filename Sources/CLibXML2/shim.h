@@ -22,6 +22,14 @@ static inline void portbooks_xml_set_reader_structured_errors(
     xmlTextReaderSetStructuredErrorHandler(reader, (xmlStructuredErrorFunc)handler, userData);
 }
 
+/// Routes this thread's libxml2 errors to `handler` (NULL to stop). The reader's own
+/// handler cannot be used together with schema validation (the schema SAX plug-in passes
+/// it the wrong context), so parse errors are caught here, per thread, around one read.
+static inline void portbooks_xml_set_thread_structured_errors(
+    portbooks_xml_structured_error handler, void *userData) {
+    xmlSetStructuredErrorFunc(userData, (xmlStructuredErrorFunc)handler);
+}
+
 static inline void portbooks_xml_set_schema_structured_errors(
     xmlSchemaValidCtxtPtr ctxt, portbooks_xml_structured_error handler, void *userData) {
     xmlSchemaSetValidStructuredErrors(ctxt, (xmlStructuredErrorFunc)handler, userData);

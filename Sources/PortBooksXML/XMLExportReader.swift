@@ -39,9 +39,7 @@ public struct XMLExportReader: ExportReader {
                     message: "cannot open the file (missing, or no permission to read it)"))
             return result
         }
-        defer { xmlFreeTextReader(reader) }
         let sink = XMLIssueSink()
-        portbooks_xml_set_reader_structured_errors(reader, XMLIssueSink.callback, sink.pointer)
         var validation: xmlSchemaValidCtxtPtr?
         if let schema {
             validation = xmlSchemaNewValidCtxt(schema.pointer)
@@ -50,7 +48,13 @@ public struct XMLExportReader: ExportReader {
                 xmlTextReaderSchemaValidateCtxt(reader, validation, 0)
             }
         }
-        defer { if let validation { xmlSchemaFreeValidCtxt(validation) } }
+        portbooks_xml_set_thread_structured_errors(XMLIssueSink.callback, sink.pointer)
+        defer { portbooks_xml_set_thread_structured_errors(nil, nil) }
+        defer {
+            // The reader uses the validation context until it is freed: reader first.
+            xmlFreeTextReader(reader)
+            if let validation { xmlSchemaFreeValidCtxt(validation) }
+        }
         var walker = XMLRecordWalker(reader: reader, sink: sink, file: displayName)
         try withExtendedLifetime(schema) {
             try walker.walk(result: &result, body: body)
@@ -87,6 +91,7 @@ struct XMLRecordWalker {
         var currentKind: RecordKind?
         var stack: [Builder] = []
         var sawRoot = false
+        var rootClosed = false
         var recordIssueStart = 0
         var status: Int32 = 1
         while true {
@@ -140,6 +145,7 @@ struct XMLRecordWalker {
                     stack.append(builder)
                 }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                if depth == 0 { rootClosed = true }
                 guard depth >= 2, !stack.isEmpty, currentKind != nil else {
                     if depth == 1 { currentKind = nil }
                     continue
@@ -167,6 +173,21 @@ struct XMLRecordWalker {
             default:
                 continue
             }
+        }
+        if status == -1 && sink.issues.count <= recordIssueStart && !result.diagnostics.hasErrors {
+            // A fatal parse error that did not reach the handler: take libxml2's last error.
+            if let last = xmlGetLastError() {
+                XMLIssueSink.callback(sink.pointer, last)
+            } else {
+                report(&result, .syntax, "the XML is not well-formed", at: currentPosition())
+            }
+        }
+        if status == -1, !rootClosed, let index = sink.issues.firstIndex(where: {
+            $0.code == Int32(XML_ERR_DOCUMENT_END.rawValue) || $0.code == Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
+        }) {
+            // libxml2's push parser words an unexpected end of file as "Extra content at the end".
+            sink.issues[index].code = Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
+            sink.issues[index].message = "elements are still open where the file ends"
         }
         // Problems libxml2 reported outside any record (root, wrappers, syntax, the end of the file).
         flushIssues(from: recordIssueStart, into: &result, inRecord: false)

@@ -135,9 +135,7 @@ public final class LoopbackRedirectListener: @unchecked Sendable {
             let count = recv(client, &buffer, buffer.count, 0)
             guard count > 0 else { break }
             received.append(contentsOf: buffer[0..<count])
-            if received.count >= 4 && received.suffix(from: max(0, received.count - count - 3)).containsCRLFCRLF {
-                break
-            }
+            if String(decoding: received, as: UTF8.self).contains("\r\n\r\n") { break }
         }
         let text = String(decoding: received, as: UTF8.self)
         guard let requestLine = text.split(separator: "\r\n", maxSplits: 1).first else { return nil }
@@ -170,18 +168,5 @@ public final class LoopbackRedirectListener: @unchecked Sendable {
 
     private static func failure(_ operation: String) -> QuickBooksFault {
         .fatal("the redirect listener could not \(operation): \(String(cString: strerror(errno)))")
-    }
-}
-
-extension ArraySlice<UInt8> {
-    fileprivate var containsCRLFCRLF: Bool {
-        let pattern: [UInt8] = [13, 10, 13, 10]
-        guard count >= 4 else { return false }
-        var index = startIndex
-        while index + 4 <= endIndex {
-            if Array(self[index..<index + 4]) == pattern { return true }
-            index += 1
-        }
-        return false
     }
 }

@@ -1,0 +1,150 @@
+import Foundation
+
+extension Company {
+    /// Payment: customer, TotalAmt, lines linking invoices (and credit memos) of that customer,
+    /// applied amounts within open balances, UnappliedAmt, Undeposited Funds by default.
+    func completePayment(_ obj: inout JSONObject, existing: JSONObject?, _ options: WriteOptions) throws(QBOFault) {
+        guard let customer = try resolveRef(obj["CustomerRef"], .customer, path: "CustomerRef", required: true) else {
+            throw QBOFault.required("CustomerRef")
+        }
+        obj["CustomerRef"] = namedRef(customer, nameKey: "DisplayName")
+        guard let total = obj["TotalAmt"]?.decimalValue else { throw QBOFault.required("TotalAmt") }
+        try checkLength(obj, "PrivateNote", max: 4000)
+        let paymentId = existing?["Id"]?.stringValue
+        var applied = Decimal(0)
+        var lines: [JSONValue] = []
+        for value in obj["Line"]?.arrayValue ?? [] {
+            guard var line = value.objectValue else { throw QBOFault.requestBody("Line") }
+            let amount = line["Amount"]?.decimalValue ?? 0
+            var links: [JSONValue] = []
+            for link in line["LinkedTxn"]?.arrayValue ?? [] {
+                guard let txnId = nonEmptyString(link["TxnId"]) else { throw QBOFault.required("Line.LinkedTxn.TxnId") }
+                let typeName = nonEmptyString(link["TxnType"]) ?? "Invoice"
+                guard let kind = EntityKind.named(typeName), kind == .invoice || kind == .creditMemo else {
+                    throw QBOFault(
+                        code: "2170", message: "Invalid Enumeration", detail: "Invalid Enumeration : \(typeName)",
+                        element: "Line.LinkedTxn.TxnType")
+                }
+                guard let txn = object(kind, txnId) else {
+                    throw QBOFault.invalidReference("Line.LinkedTxn.TxnId", "Line.LinkedTxn.TxnId \(txnId)")
+                }
+                if txn["CustomerRef"]?["value"]?.stringValue != customer["Id"]?.stringValue {
+                    throw QBOFault.cannotLink(
+                        "TxnID Cannot Be Linked : \(typeName) \(txnId) belongs to a different customer")
+                }
+                var open = txn["Balance"]?.decimalValue ?? 0
+                if let paymentId, paymentLinks[txnId]?.contains(paymentId) == true, let existing {
+                    open += Company.amount(in: existing, linking: txnId)
+                }
+                if amount > open {
+                    throw QBOFault.businessValidation(
+                        "The amount applied to \(typeName) \(txnId) (\(amount)) is more than its open balance (\(open)).")
+                }
+                applied += kind == .invoice ? amount : -amount
+                links.append(["TxnId": .string(txnId), "TxnType": .string(typeName)])
+            }
+            line["Amount"] = .number(amount)
+            line["LinkedTxn"] = .array(links)
+            lines.append(.object(line))
+        }
+        if applied > total {
+            throw QBOFault.businessValidation(
+                "The amounts applied to transactions (\(applied)) are more than the payment total (\(total)).")
+        }
+        obj["Line"] = .array(lines)
+        obj["TotalAmt"] = .number(total)
+        obj["UnappliedAmt"] = .number(total - applied)
+        obj["TxnDate"] = .string(nonEmptyString(obj["TxnDate"]) ?? options.today)
+        if let deposit = try resolveRef(obj["DepositToAccountRef"], .account, path: "DepositToAccountRef", required: false) {
+            obj["DepositToAccountRef"] = ["value": deposit["Id"] ?? .null]
+        } else if let undeposited = all(.account).first(where: { $0["Name"]?.stringValue == "Undeposited Funds" }) {
+            obj["DepositToAccountRef"] = ["value": undeposited["Id"] ?? .null]
+        }
+        obj["ProcessPayment"] = obj["ProcessPayment"] ?? false
+        obj["CurrencyRef"] = obj["CurrencyRef"] ?? ["value": "USD", "name": "United States Dollar"]
+    }
+
+    static func amount(in payment: JSONObject, linking txnId: String) -> Decimal {
+        var sum = Decimal(0)
+        for line in payment["Line"]?.arrayValue ?? [] {
+            for link in line["LinkedTxn"]?.arrayValue ?? [] where link["TxnId"]?.stringValue == txnId {
+                sum += line["Amount"]?.decimalValue ?? 0
+            }
+        }
+        return sum
+    }
+
+    static func linkedIds(of payment: JSONObject?) -> Set<String> {
+        var ids = Set<String>()
+        for line in payment?["Line"]?.arrayValue ?? [] {
+            for link in line["LinkedTxn"]?.arrayValue ?? [] {
+                if let id = link["TxnId"]?.stringValue { ids.insert(id) }
+            }
+        }
+        return ids
+    }
+
+    /// Side effects of a stored, updated, voided or deleted object: payment links, the linked
+    /// invoices' Balance/LinkedTxn/SyncToken, and customer balances.
+    func afterChange(_ kind: EntityKind, old: JSONObject?, new: JSONObject?, _ options: WriteOptions) {
+        adjustCustomerBalance(kind, old: old, new: new)
+        guard kind == .payment else { return }
+        guard let paymentId = (new ?? old)?["Id"]?.stringValue else { return }
+        let before = Company.linkedIds(of: old)
+        let after = Company.linkedIds(of: new)
+        for id in before { paymentLinks[id]?.remove(paymentId) }
+        for id in after { paymentLinks[id, default: []].insert(paymentId) }
+        for id in before.union(after) { refreshLinkedTransaction(id, now: options.meta) }
+    }
+
+    /// Recomputes an invoice's or credit memo's Balance after its payments changed, bumping its SyncToken.
+    func refreshLinkedTransaction(_ id: String, now: String) {
+        for kind in [EntityKind.invoice, .creditMemo] {
+            guard let old = objects[kind.name]?[id] else { continue }
+            var obj = old
+            let total = obj["TotalAmt"]?.decimalValue ?? 0
+            let applied = appliedAmount(to: id, kind: kind)
+            obj["Balance"] = .number(total - applied)
+            if kind == .invoice {
+                obj["LinkedTxn"] = .array(linkedTxns(for: id))
+            } else {
+                obj["RemainingCredit"] = .number(total - applied)
+            }
+            touch(&obj, now: now)
+            store(kind, obj)
+            adjustCustomerBalance(kind, old: old, new: obj)
+        }
+    }
+
+    /// What a transaction adds to its customer's Balance.
+    private func contribution(_ kind: EntityKind, _ obj: JSONObject?) -> (String, Decimal)? {
+        guard let obj, let customer = obj["CustomerRef"]?["value"]?.stringValue else { return nil }
+        switch kind {
+        case .invoice: return (customer, obj["Balance"]?.decimalValue ?? 0)
+        case .creditMemo: return (customer, -(obj["Balance"]?.decimalValue ?? 0))
+        case .payment: return (customer, -(obj["UnappliedAmt"]?.decimalValue ?? 0))
+        default: return nil
+        }
+    }
+
+    private func adjustCustomerBalance(_ kind: EntityKind, old: JSONObject?, new: JSONObject?) {
+        var deltas: [String: Decimal] = [:]
+        if let (c, v) = contribution(kind, old) { deltas[c, default: 0] -= v }
+        if let (c, v) = contribution(kind, new) { deltas[c, default: 0] += v }
+        for (customerId, delta) in deltas where delta != 0 {
+            guard var customer = objects[EntityKind.customer.name]?[customerId] else { continue }
+            let balance = (customer["Balance"]?.decimalValue ?? 0) + delta
+            customer["Balance"] = .number(balance)
+            customer["BalanceWithJobs"] = .number(balance)
+            store(.customer, customer)
+        }
+    }
+
+    /// Rebuilds the derived payment index after loading state from disk.
+    func rebuildLinks() {
+        paymentLinks = [:]
+        for (paymentId, payment) in objects[EntityKind.payment.name] ?? [:] {
+            for id in Company.linkedIds(of: payment) { paymentLinks[id, default: []].insert(paymentId) }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+extension SandboxEngine {
+    /// `GET /_sandbox/health`.
+    func health() -> SandboxReply {
+        .json(["status": "ok", "realms": .number(Decimal(companies.count))])
+    }
+
+    /// `POST /_sandbox/reset`: with no body, every company is dropped and the default realm
+    /// re-seeded, and stats, faults and throttle windows start over. A body may name `realms`
+    /// (only those are reset, stats kept), the `seed` level (`none`, `standard`, `demo`) and
+    /// `customTxnNumbers`. OAuth clients and tokens survive a reset.
+    func reset(body: [UInt8]) -> SandboxReply {
+        var seed = configuration.seed
+        var realms: [String]? = nil
+        if !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            guard let obj = try? JSONParser.parse(body).objectValue else {
+                return .json(["error": "reset body must be a JSON object"], status: 400)
+            }
+            if let level = obj["seed"]?.stringValue {
+                guard let l = SeedOptions.Level(rawValue: level) else {
+                    return .json(["error": "seed must be one of none, standard, demo"], status: 400)
+                }
+                seed.level = l
+            }
+            if let custom = obj["customTxnNumbers"]?.boolValue { seed.customTxnNumbers = custom }
+            if let list = obj["realms"]?.arrayValue { realms = list.compactMap { nonEmptyString($0) } }
+            if let one = nonEmptyString(obj["realm"]) { realms = (realms ?? []) + [one] }
+        }
+        if let realms {
+            for realm in realms {
+                companies[realm] = Self.makeCompany(realm, seed: seed, configuration: configuration)
+                throttles[realm] = nil
+            }
+        } else {
+            for realm in companies.keys { StateStore.remove(realm: realm, from: configuration.stateDirectory) }
+            companies = [configuration.defaultRealm: Self.makeCompany(configuration.defaultRealm, seed: seed, configuration: configuration)]
+            stats = SandboxStats()
+            faults = FaultSettings()
+            random = SeededGenerator(seed: 0)
+            throttles = [:]
+        }
+        let names = (realms ?? [configuration.defaultRealm]).map { JSONValue.string($0) }
+        return .json(["realms": .array(names), "seed": .string(seed.level.rawValue), "customTxnNumbers": .bool(seed.customTxnNumbers)])
+    }
+
+    /// `GET /_sandbox/realms`.
+    func realmList() -> SandboxReply {
+        .json(.array(companies.keys.sorted().map { .string($0) }))
+    }
+
+    /// `GET /_sandbox/realms/{realm}/{Entity}`: every object, by Id, inactive ones included.
+    func dump(realm: String, entity: String) -> SandboxReply {
+        guard let company = companies[realm] else { return .json(["error": "unknown realm \(realm)"], status: 404) }
+        guard let kind = EntityKind.named(entity) ?? EntityKind.forResource(entity) else {
+            return .json(["error": "unknown entity \(entity)"], status: 404)
+        }
+        let rows = company.all(kind).sorted { a, b in
+            let x = a["Id"]?.stringValue ?? ""
+            let y = b["Id"]?.stringValue ?? ""
+            if let i = Int(x), let j = Int(y) { return i < j }
+            return x < y
+        }
+        return .json(.array(rows.map { .object($0) }))
+    }
+
+    /// `POST /_sandbox/faults` (and `GET` to read them back).
+    func setFaults(body: [UInt8]) -> SandboxReply {
+        guard let obj = try? JSONParser.parse(body).objectValue else {
+            return .json(["error": "faults body must be a JSON object"], status: 400)
+        }
+        do throws(QBOFault) {
+            try faults.apply(obj)
+        } catch {
+            return .json(["error": .string(error.detail)], status: 400)
+        }
+        random = SeededGenerator(seed: faults.seed)
+        return .json(faults.json)
+    }
+
+    func currentFaults() -> SandboxReply { .json(faults.json) }
+
+    /// `GET /_sandbox/stats`.
+    func statsReply() -> SandboxReply {
+        var duplicates = 0
+        for company in companies.values {
+            for kind in [EntityKind.invoice, .creditMemo] {
+                var seen = Set<String>()
+                for obj in company.all(kind) {
+                    guard let doc = obj["DocNumber"]?.stringValue, !doc.isEmpty else { continue }
+                    if !seen.insert(doc).inserted { duplicates += 1 }
+                }
+            }
+        }
+        var routes = JSONObject()
+        for (k, v) in stats.byRoute.sorted(by: { $0.key < $1.key }) { routes[k] = .number(Decimal(v)) }
+        return .json([
+            "requests": .number(Decimal(stats.requests)), "writes": .number(Decimal(stats.writes)),
+            "reads": .number(Decimal(stats.reads)), "throttled": .number(Decimal(stats.throttled)),
+            "peakConcurrency": .number(Decimal(stats.peakConcurrency)),
+            "duplicateDocNumbers": .number(Decimal(duplicates)), "byRoute": .object(routes),
+        ])
+    }
+
+    /// `POST /_sandbox/clients` `{"client_id","client_secret"}`: registers an OAuth client.
+    func registerClient(body: [UInt8]) -> SandboxReply {
+        guard let obj = try? JSONParser.parse(body).objectValue, let id = nonEmptyString(obj["client_id"]),
+            let secret = nonEmptyString(obj["client_secret"])
+        else { return .json(["error": "client_id and client_secret are required"], status: 400) }
+        oauth.clients[id] = secret
+        oauth.dirty = true
+        return .json(["client_id": .string(id)], status: 201)
+    }
+
+    /// `POST /_sandbox/tokens` `{"realm","client_id"}`: a token pair without the browser step.
+    func mintTokens(body: [UInt8]) -> SandboxReply {
+        let obj = (try? JSONParser.parse(body).objectValue) ?? JSONObject()
+        let realm = nonEmptyString(obj["realm"]) ?? configuration.defaultRealm
+        let client = nonEmptyString(obj["client_id"]) ?? OAuthRegistry.demoClientId
+        guard oauth.clients[client] != nil else { return .json(["error": "invalid_client"], status: 400) }
+        _ = company(realm)
+        var tokens = oauth.newGrant(clientId: client, realmId: realm, now: now).objectValue ?? JSONObject()
+        tokens["realmId"] = .string(realm)
+        return .json(.object(tokens))
+    }
+
+    /// `POST /_sandbox/tokens/expire`: every access token is expired from now on.
+    func expireTokens() -> SandboxReply {
+        oauth.expireAccessTokens(now: now)
+        return .json(["expired": true])
+    }
+}
+
+extension SandboxEngine {
+    /// `GET /connect/oauth2`: auto-approves and redirects with `code`, `state`, `realmId`.
+    /// A non-standard `realmId` parameter picks the company (default realm otherwise).
+    func authorize(query: [String: String]) -> SandboxReply {
+        guard let clientId = query["client_id"], oauth.clients[clientId] != nil else {
+            return .text("invalid_client: unknown client_id", status: 400)
+        }
+        guard let redirect = query["redirect_uri"], !redirect.isEmpty else {
+            return .text("The redirect_uri query parameter value is invalid.", status: 400)
+        }
+        guard query["response_type"] == "code" else {
+            return .text("unsupported_response_type: response_type must be code", status: 400)
+        }
+        let realm = query["realmId"] ?? configuration.defaultRealm
+        _ = company(realm)
+        let code = oauth.issueCode(clientId: clientId, redirectUri: redirect, realmId: realm, now: now)
+        var params = [("code", code)]
+        if let state = query["state"] { params.append(("state", state)) }
+        params.append(("realmId", realm))
+        let encoded = params.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        let location = redirect + (redirect.contains("?") ? "&" : "?") + encoded
+        var reply = SandboxReply.text("Redirecting to \(location)", status: 302)
+        reply.headers["Location"] = location
+        return reply
+    }
+
+    /// `POST /oauth2/v1/tokens/bearer`.
+    func token(authorization: String?, body: [UInt8]) -> SandboxReply {
+        let form = Self.parseForm(String(decoding: body, as: UTF8.self))
+        guard let client = oauth.authenticateClient(authorization: authorization, form: form) else {
+            return .json(["error": "invalid_client"], status: 401)
+        }
+        let (status, json) = oauth.exchange(clientId: client, form: form, now: now)
+        if let realm = json["realmId"]?.stringValue { _ = company(realm) }
+        var reply = SandboxReply.json(json, status: status)
+        reply.headers["Cache-Control"] = "no-cache, no-store"
+        return reply
+    }
+
+    /// `POST /oauth2/v1/tokens/revoke` (and Intuit's `/v2/oauth2/tokens/revoke`).
+    func revoke(authorization: String?, body: [UInt8], contentType: String?) -> SandboxReply {
+        let text = String(decoding: body, as: UTF8.self)
+        var form = Self.parseForm(text)
+        if let obj = try? JSONParser.parse(body).objectValue, let t = obj["token"]?.stringValue { form["token"] = t }
+        guard oauth.authenticateClient(authorization: authorization, form: form) != nil else {
+            return .json(["error": "invalid_client"], status: 401)
+        }
+        guard let token = form["token"] else { return .json(["error": "invalid_request"], status: 400) }
+        _ = oauth.revoke(token: token)
+        return SandboxReply(status: 200, contentType: "application/json", body: [])
+    }
+
+    /// Decodes `a=b&c=d` with `+` as space.
+    static func parseForm(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[0])
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            out[key] = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
+        }
+        return out
+    }
+
+    static func formEncode(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}

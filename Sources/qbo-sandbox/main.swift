@@ -1,0 +1,1 @@
+print("qbo-sandbox: not built yet")
