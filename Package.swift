@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "QBOSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "PortBooksCoreTests", dependencies: ["PortBooksCore"]),

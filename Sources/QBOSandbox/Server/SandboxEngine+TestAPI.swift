@@ -51,9 +51,9 @@ extension SandboxEngine {
 
     /// `GET /_sandbox/realms/{realm}/{Entity}`: every object, by Id, inactive ones included.
     func dump(realm: String, entity: String) -> SandboxReply {
-        guard let company = companies[realm] else { return .json(["error": "unknown realm \(realm)"], status: 404) }
+        guard let company = companies[realm] else { return .json(["error": .string("unknown realm \(realm)")], status: 404) }
         guard let kind = EntityKind.named(entity) ?? EntityKind.forResource(entity) else {
-            return .json(["error": "unknown entity \(entity)"], status: 404)
+            return .json(["error": .string("unknown entity \(entity)")], status: 404)
         }
         let rows = company.all(kind).sorted { a, b in
             let x = a["Id"]?.stringValue ?? ""

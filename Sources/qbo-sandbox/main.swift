@@ -1,1 +1,0 @@
-print("qbo-sandbox: not built yet")
