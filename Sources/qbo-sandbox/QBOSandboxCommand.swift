@@ -43,7 +43,9 @@ struct QBOSandboxCommand: AsyncParsableCommand {
         guard timeScale > 0 else { throw ValidationError("--time-scale must be greater than 0") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
-        guard SeedOptions.Level(rawValue: seed) != nil else { throw ValidationError("--seed must be none, standard or demo") }
+        guard SeedOptions.Level(rawValue: seed) != nil else {
+            throw ValidationError("--seed must be none, standard or demo")
+        }
     }
 
     func run() async throws {

@@ -62,7 +62,8 @@ struct OAuthRegistry {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return .missing }
         let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         guard let access = accessTokens[token] else {
-            return token.count < 20 ? .invalid("Malformed bearer token: too short or too long") : .invalid("Token invalid")
+            return token.count < 20
+                ? .invalid("Malformed bearer token: too short or too long") : .invalid("Token invalid")
         }
         if grants[access.grantId]?.revoked ?? true { return .invalid("Token revoked") }
         if access.expires <= now { return .expired("Token expired: \(token.prefix(24))") }
@@ -112,7 +113,8 @@ struct OAuthRegistry {
     /// Starts a new grant for a client and realm (used by the code exchange and the test API).
     mutating func newGrant(clientId: String, realmId: String, now: Date) -> JSONValue {
         let grantId = UUID().uuidString
-        grants[grantId] = Grant(clientId: clientId, realmId: realmId, revoked: false, currentRefresh: "", refreshExpires: now)
+        grants[grantId] = Grant(
+            clientId: clientId, realmId: realmId, revoked: false, currentRefresh: "", refreshExpires: now)
         return issueTokens(grantId: grantId, now: now)
     }
 

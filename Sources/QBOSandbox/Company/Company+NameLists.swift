@@ -20,7 +20,9 @@ extension Company {
         guard !display.isEmpty else {
             throw QBOFault(
                 code: "6080", message: "No Name Provided",
-                detail: "Business Validation Error: Please provide a Display Name, or a Title, GivenName, MiddleName, FamilyName or Suffix.")
+                detail:
+                    "Business Validation Error: Please provide a Display Name, or a Title, GivenName, MiddleName, FamilyName or Suffix."
+            )
         }
         try checkName(display, path: "DisplayName", max: 500)
         if nameTaken(display, key: "DisplayName", in: [.customer, .vendor], except: (kind, id)) {
@@ -43,7 +45,9 @@ extension Company {
         obj["DisplayName"] = .string(display)
         obj["FullyQualifiedName"] = .string(display)
         if let term = obj["SalesTermRef"], kind == .customer, !term.isNull {
-            if let t = try resolveRef(term, .term, path: "SalesTermRef", required: false) { obj["SalesTermRef"] = namedRef(t) }
+            if let t = try resolveRef(term, .term, path: "SalesTermRef", required: false) {
+                obj["SalesTermRef"] = namedRef(t)
+            }
         }
         if obj["Active"]?.boolValue == nil { obj["Active"] = true }
         if obj["CurrencyRef"] == nil { obj["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
@@ -75,12 +79,16 @@ extension Company {
         }
         obj["Type"] = .string(type)
         if type == "Service" || type == "Inventory" || type == "NonInventory" {
-            guard let account = try resolveRef(obj["IncomeAccountRef"], .account, path: "IncomeAccountRef", required: true) else {
+            guard
+                let account = try resolveRef(
+                    obj["IncomeAccountRef"], .account, path: "IncomeAccountRef", required: true)
+            else {
                 throw QBOFault.required("IncomeAccountRef")
             }
             obj["IncomeAccountRef"] = namedRef(account)
         }
-        if let expense = try resolveRef(obj["ExpenseAccountRef"], .account, path: "ExpenseAccountRef", required: false) {
+        if let expense = try resolveRef(obj["ExpenseAccountRef"], .account, path: "ExpenseAccountRef", required: false)
+        {
             obj["ExpenseAccountRef"] = namedRef(expense)
         }
         obj["Name"] = .string(name)

@@ -38,7 +38,8 @@ extension Company {
                 }
                 if amount > open {
                     throw QBOFault.businessValidation(
-                        "The amount applied to \(typeName) \(txnId) (\(amount)) is more than its open balance (\(open)).")
+                        "The amount applied to \(typeName) \(txnId) (\(amount)) is more than its open balance (\(open))."
+                    )
                 }
                 applied += kind == .invoice ? amount : -amount
                 links.append(["TxnId": .string(txnId), "TxnType": .string(typeName)])
@@ -55,7 +56,9 @@ extension Company {
         obj["TotalAmt"] = .number(total)
         obj["UnappliedAmt"] = .number(total - applied)
         obj["TxnDate"] = .string(nonEmptyString(obj["TxnDate"]) ?? options.today)
-        if let deposit = try resolveRef(obj["DepositToAccountRef"], .account, path: "DepositToAccountRef", required: false) {
+        if let deposit = try resolveRef(
+            obj["DepositToAccountRef"], .account, path: "DepositToAccountRef", required: false)
+        {
             obj["DepositToAccountRef"] = ["value": deposit["Id"] ?? .null]
         } else if let undeposited = all(.account).first(where: { $0["Name"]?.stringValue == "Undeposited Funds" }) {
             obj["DepositToAccountRef"] = ["value": undeposited["Id"] ?? .null]

@@ -34,7 +34,10 @@ extension Company {
             guard var line = value.objectValue else { throw QBOFault.requestBody("Line") }
             let detailType =
                 nonEmptyString(line["DetailType"])
-                ?? ["SalesItemLineDetail", "DescriptionOnly", "DiscountLineDetail", "SubTotalLineDetail", "GroupLineDetail"]
+                ?? [
+                    "SalesItemLineDetail", "DescriptionOnly", "DiscountLineDetail", "SubTotalLineDetail",
+                    "GroupLineDetail",
+                ]
                 .first { line[$0] != nil || (line["DescriptionLineDetail"] != nil && $0 == "DescriptionOnly") }
             guard let detailType else { throw QBOFault.required("Line.DetailType") }
             if detailType == "SubTotalLineDetail" { continue }
@@ -55,7 +58,8 @@ extension Company {
             line["DetailType"] = .string(detailType)
             if detailType == "SalesItemLineDetail" {
                 var detail = line["SalesItemLineDetail"]?.objectValue ?? JSONObject()
-                let itemRef = detail["ItemRef"].flatMap { nonEmptyString($0["value"]) == nil ? nil : $0 } ?? ["value": "1"]
+                let itemRef =
+                    detail["ItemRef"].flatMap { nonEmptyString($0["value"]) == nil ? nil : $0 } ?? ["value": "1"]
                 guard
                     let item = try resolveRef(itemRef, .item, path: "Line.SalesItemLineDetail.ItemRef", required: true)
                 else { throw QBOFault.required("Line.SalesItemLineDetail.ItemRef") }
@@ -84,7 +88,9 @@ extension Company {
                 } else if let code = nonEmptyString(detail["TaxCodeRef"]?["value"]), object(.taxCode, code) == nil {
                     throw QBOFault.invalidReference("Line.SalesItemLineDetail.TaxCodeRef")
                 }
-                if let cls = try resolveRef(detail["ClassRef"], .classKind, path: "Line.SalesItemLineDetail.ClassRef", required: false) {
+                if let cls = try resolveRef(
+                    detail["ClassRef"], .classKind, path: "Line.SalesItemLineDetail.ClassRef", required: false)
+                {
                     detail["ClassRef"] = namedRef(cls)
                 }
                 line["Amount"] = .number(roundCents(amount))
@@ -130,7 +136,8 @@ extension Company {
         }
         obj["TxnDate"] = .string(txnDate)
         if kind == .invoice {
-            let termRef = obj["SalesTermRef"].flatMap { nonEmptyString($0["value"]) == nil ? nil : $0 }
+            let termRef =
+                obj["SalesTermRef"].flatMap { nonEmptyString($0["value"]) == nil ? nil : $0 }
                 ?? customer["SalesTermRef"] ?? preferences["SalesFormsPrefs"]?["DefaultTerms"]
             var dueDays = 0
             if let termRef, let term = try resolveRef(termRef, .term, path: "SalesTermRef", required: false) {
@@ -140,12 +147,16 @@ extension Company {
             if nonEmptyString(obj["DueDate"]) == nil {
                 obj["DueDate"] = .string(options.time.day(txnDate, plusDays: dueDays) ?? txnDate)
             }
-            for key in ["AllowIPNPayment", "AllowOnlinePayment", "AllowOnlineCreditCardPayment", "AllowOnlineACHPayment"]
+            for key in [
+                "AllowIPNPayment", "AllowOnlinePayment", "AllowOnlineCreditCardPayment", "AllowOnlineACHPayment",
+            ]
             where obj[key]?.boolValue == nil {
                 obj[key] = false
             }
         }
-        if let cls = try resolveRef(obj["ClassRef"], .classKind, path: "ClassRef", required: false) { obj["ClassRef"] = namedRef(cls) }
+        if let cls = try resolveRef(obj["ClassRef"], .classKind, path: "ClassRef", required: false) {
+            obj["ClassRef"] = namedRef(cls)
+        }
         if let dep = try resolveRef(obj["DepartmentRef"], .department, path: "DepartmentRef", required: false) {
             obj["DepartmentRef"] = namedRef(dep)
         }
@@ -182,7 +193,8 @@ extension Company {
                 if let other = (objects[kind.name] ?? [:]).first(where: {
                     $0.key != myId && $0.value["DocNumber"]?.stringValue == d
                 }) {
-                    throw QBOFault.duplicateDocNumber(d, txnType: kind == .invoice ? "Invoice" : "Credit Memo", txnId: other.key)
+                    throw QBOFault.duplicateDocNumber(
+                        d, txnType: kind == .invoice ? "Invoice" : "Credit Memo", txnId: other.key)
                 }
             }
         } else if doc == nil || doc == "AUTO_GENERATE" {

@@ -39,7 +39,9 @@ extension Company {
         ]
         let prefs: JSONValue = [
             "domain": "QBO", "sparse": false, "Id": "1", "SyncToken": "0", "MetaData": meta,
-            "AccountingInfoPrefs": ["TrackDepartments": true, "ClassTrackingPerTxn": true, "CustomerTerminology": "Customers"],
+            "AccountingInfoPrefs": [
+                "TrackDepartments": true, "ClassTrackingPerTxn": true, "CustomerTerminology": "Customers",
+            ],
             "ProductAndServicesPrefs": ["ForSales": true, "ForPurchase": true, "QuantityWithPriceAndRate": true],
             "SalesFormsPrefs": [
                 "CustomField": customFields, "CustomTxnNumbers": .bool(seed.customTxnNumbers), "AllowDeposit": false,
@@ -52,7 +54,10 @@ extension Company {
         let info: JSONValue = [
             "domain": "QBO", "sparse": false, "Id": "1", "SyncToken": "0", "MetaData": meta,
             "CompanyName": "PortBooks Sandbox Company", "LegalName": "PortBooks Sandbox Company",
-            "CompanyAddr": ["Id": "1", "Line1": "1 Harbor Way", "City": "Long Beach", "CountrySubDivisionCode": "CA", "PostalCode": "90802"],
+            "CompanyAddr": [
+                "Id": "1", "Line1": "1 Harbor Way", "City": "Long Beach", "CountrySubDivisionCode": "CA",
+                "PostalCode": "90802",
+            ],
             "Country": "US", "FiscalYearStartMonth": "January", "SupportedLanguages": "en",
             "CompanyStartDate": .string(options.today),
             "NameValue": [["Name": "NeoEnabled", "Value": "true"], ["Name": "IsQbdtMigrated", "Value": "false"]],
@@ -101,7 +106,10 @@ extension Company {
             [
                 "DisplayName": "Pacific Coast Imports", "CompanyName": "Pacific Coast Imports",
                 "PrimaryEmailAddr": ["Address": "ap@pacificcoastimports.example"], "SalesTermRef": ["value": "3"],
-                "BillAddr": ["Line1": "2400 E Pacific Coast Hwy", "City": "Long Beach", "CountrySubDivisionCode": "CA", "PostalCode": "90804"],
+                "BillAddr": [
+                    "Line1": "2400 E Pacific Coast Hwy", "City": "Long Beach", "CountrySubDivisionCode": "CA",
+                    "PostalCode": "90804",
+                ],
             ])
         add(
             .vendor,
@@ -115,7 +123,8 @@ extension Company {
                 "DocNumber": "RSRE_000150", "CustomerRef": ["value": "1"],
                 "Line": [
                     [
-                        "Amount": 450, "DetailType": "SalesItemLineDetail", "Description": "Base Price – Load RSRUSH_E100150",
+                        "Amount": 450, "DetailType": "SalesItemLineDetail",
+                        "Description": "Base Price – Load RSRUSH_E100150",
                         "SalesItemLineDetail": ["ItemRef": ["value": "2"], "Qty": 1, "UnitPrice": 450],
                     ],
                     [

@@ -59,7 +59,8 @@ extension Company {
         guard let id = existing["Id"]?.stringValue else { throw QBOFault.required("Id") }
         if kind != .payment, let links = paymentLinks[id], !links.isEmpty {
             throw QBOFault.businessValidation(
-                "This transaction is linked to Payment \(links.sorted().joined(separator: ", ")). Delete or void the payment first.")
+                "This transaction is linked to Payment \(links.sorted().joined(separator: ", ")). Delete or void the payment first."
+            )
         }
         objects[kind.name]?[id] = nil
         deleted[kind.name, default: [:]][id] = options.meta
@@ -117,7 +118,8 @@ extension Company {
         switch kind {
         case .customer, .vendor: try completePerson(kind, &obj, id: existing == nil ? nil : id)
         case .item: try completeItem(&obj, id: existing == nil ? nil : id)
-        case .account, .term, .classKind, .department: try completeSimpleList(kind, &obj, id: existing == nil ? nil : id)
+        case .account, .term, .classKind, .department:
+            try completeSimpleList(kind, &obj, id: existing == nil ? nil : id)
         case .invoice, .creditMemo:
             try completeSalesTransaction(kind, &obj, existing: existing, options)
         case .payment: try completePayment(&obj, existing: existing, options)
@@ -178,7 +180,8 @@ extension Company {
 
     /// Resolves a `{"value": id}` reference to an active object; 2500 when missing, 610 when inactive.
     @discardableResult
-    func resolveRef(_ ref: JSONValue?, _ kind: EntityKind, path: String, required: Bool) throws(QBOFault) -> JSONObject? {
+    func resolveRef(_ ref: JSONValue?, _ kind: EntityKind, path: String, required: Bool) throws(QBOFault) -> JSONObject?
+    {
         guard let ref, let id = nonEmptyString(ref["value"]) ?? nonEmptyString(ref) else {
             if required { throw QBOFault.required(path) }
             return nil

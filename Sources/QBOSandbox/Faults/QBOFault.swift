@@ -156,7 +156,8 @@ public struct QBOFault: Error, Sendable, Equatable {
     static func systemFailure() -> QBOFault {
         QBOFault(
             code: "10000", message: "An application error has occurred while processing your request",
-            detail: "System Failure Error: An unexpected error occurred while accessing or saving your data. Please wait a few minutes and try again.",
+            detail:
+                "System Failure Error: An unexpected error occurred while accessing or saving your data. Please wait a few minutes and try again.",
             type: "SystemFault", status: 500)
     }
 }

@@ -42,8 +42,10 @@ extension Company {
                 return out
             }
         }
-        return [kind.name: .array(items.map { .object($0) }), "startPosition": .number(Decimal(start)),
-            "maxResults": .number(Decimal(page.count))]
+        return [
+            kind.name: .array(items.map { .object($0) }), "startPosition": .number(Decimal(start)),
+            "maxResults": .number(Decimal(page.count)),
+        ]
     }
 
     /// The value at a dotted path (`MetaData.LastUpdatedTime`, `CustomerRef`), matching keys
@@ -166,7 +168,13 @@ extension Company {
             for (id, stamp) in deleted[kind.name] ?? [:] {
                 if let d = time.parse(stamp), d >= since {
                     changed.append(
-                        (d, ["domain": "QBO", "status": "Deleted", "Id": .string(id), "MetaData": ["LastUpdatedTime": .string(stamp)]]))
+                        (
+                            d,
+                            [
+                                "domain": "QBO", "status": "Deleted", "Id": .string(id),
+                                "MetaData": ["LastUpdatedTime": .string(stamp)],
+                            ]
+                        ))
                 }
             }
             changed.sort { $0.0 < $1.0 }

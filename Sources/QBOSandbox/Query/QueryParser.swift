@@ -30,6 +30,13 @@ struct QueryParser {
         let chars = Array(text)
         var tokens: [Token] = []
         var i = 0
+        if let curly = chars.firstIndex(where: { "\u{2018}\u{2019}\u{201C}\u{201D}".contains($0) }) {
+            // Intuit's lexer refuses typographic quotes anywhere, even inside a literal.
+            let scalar = chars[curly].unicodeScalars.first?.value ?? 0
+            throw QBOFault.queryParse(
+                "Lexical error at line 1, column \(curly + 1).  Encountered: \"\\u\(String(scalar, radix: 16))\" (\(scalar)), after : \"\""
+            )
+        }
         while i < chars.count {
             let c = chars[i]
             let column = i + 1

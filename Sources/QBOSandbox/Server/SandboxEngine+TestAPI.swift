@@ -34,14 +34,20 @@ extension SandboxEngine {
             }
         } else {
             for realm in companies.keys { StateStore.remove(realm: realm, from: configuration.stateDirectory) }
-            companies = [configuration.defaultRealm: Self.makeCompany(configuration.defaultRealm, seed: seed, configuration: configuration)]
+            companies = [
+                configuration.defaultRealm: Self.makeCompany(
+                    configuration.defaultRealm, seed: seed, configuration: configuration)
+            ]
             stats = SandboxStats()
             faults = FaultSettings()
             random = SeededGenerator(seed: 0)
             throttles = [:]
         }
         let names = (realms ?? [configuration.defaultRealm]).map { JSONValue.string($0) }
-        return .json(["realms": .array(names), "seed": .string(seed.level.rawValue), "customTxnNumbers": .bool(seed.customTxnNumbers)])
+        return .json([
+            "realms": .array(names), "seed": .string(seed.level.rawValue),
+            "customTxnNumbers": .bool(seed.customTxnNumbers),
+        ])
     }
 
     /// `GET /_sandbox/realms`.
@@ -51,7 +57,9 @@ extension SandboxEngine {
 
     /// `GET /_sandbox/realms/{realm}/{Entity}`: every object, by Id, inactive ones included.
     func dump(realm: String, entity: String) -> SandboxReply {
-        guard let company = companies[realm] else { return .json(["error": .string("unknown realm \(realm)")], status: 404) }
+        guard let company = companies[realm] else {
+            return .json(["error": .string("unknown realm \(realm)")], status: 404)
+        }
         guard let kind = EntityKind.named(entity) ?? EntityKind.forResource(entity) else {
             return .json(["error": .string("unknown entity \(entity)")], status: 404)
         }
@@ -188,7 +196,8 @@ extension SandboxEngine {
         var out: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[0])
+            let key =
+                String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[0])
             let raw = parts.count > 1 ? String(parts[1]) : ""
             out[key] = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
         }

@@ -90,7 +90,8 @@ public actor SandboxEngine {
     func throttled() -> SandboxReply {
         stats.throttled += 1
         return SandboxReply(
-            status: 429, contentType: "application/xml", body: Array(ThrottleReply.body(time: time.responseTime(now)).utf8))
+            status: 429, contentType: "application/xml",
+            body: Array(ThrottleReply.body(time: time.responseTime(now)).utf8))
     }
 
     /// Intuit's gateway body for 401s: lower-case keys, epoch-millisecond `time`.
@@ -107,7 +108,8 @@ public actor SandboxEngine {
                 "type": "AUTHENTICATION",
             ],
             "report": nil, "queryResponse": nil, "batchItemResponse": [], "attachableResponse": [],
-            "syncErrorResponse": nil, "requestId": nil, "time": .number(Decimal(Int64(now.timeIntervalSince1970 * 1000))),
+            "syncErrorResponse": nil, "requestId": nil,
+            "time": .number(Decimal(Int64(now.timeIntervalSince1970 * 1000))),
             "status": nil, "cdcresponse": [],
         ]
         var reply = SandboxReply.json(body, status: 401)
@@ -146,7 +148,8 @@ public actor SandboxEngine {
                     ))
             }
             if let stored = company.replies[rid] {
-                return SandboxReply(status: stored.status, contentType: "application/json;charset=UTF-8", body: Array(stored.body.utf8))
+                return SandboxReply(
+                    status: stored.status, contentType: "application/json;charset=UTF-8", body: Array(stored.body.utf8))
             }
         }
         let reply: SandboxReply
@@ -155,7 +158,9 @@ public actor SandboxEngine {
         } catch {
             reply = render(error)
         }
-        if (request.isWrite || request.isBatch), let rid = request.query["requestid"], (200..<300).contains(reply.status) {
+        if (request.isWrite || request.isBatch), let rid = request.query["requestid"],
+            (200..<300).contains(reply.status)
+        {
             company.replies[rid] = StoredReply(status: reply.status, body: String(decoding: reply.body, as: UTF8.self))
             company.dirty = true
         }
@@ -190,7 +195,8 @@ public actor SandboxEngine {
         case ("POST", _, 1):
             guard let kind = EntityKind.forResource(first) else { throw unknownPath(request) }
             let body = try parseObject(request.body)
-            let result = try write(kind, operation: request.query["operation"], include: request.query["include"], body, company)
+            let result = try write(
+                kind, operation: request.query["operation"], include: request.query["include"], body, company)
             return envelope(kind.name, .object(result))
         default:
             throw unknownPath(request)
@@ -267,7 +273,8 @@ public actor SandboxEngine {
                 if let q = obj["Query"]?.stringValue {
                     stats.reads += 1
                     out["QueryResponse"] = try company.query(q, time: time)
-                } else if let key = obj.keys.first(where: { EntityKind.named($0) != nil }), let kind = EntityKind.named(key),
+                } else if let key = obj.keys.first(where: { EntityKind.named($0) != nil }),
+                    let kind = EntityKind.named(key),
                     let entity = obj[key]?.objectValue
                 {
                     var operation = obj["operation"]?.stringValue ?? "create"

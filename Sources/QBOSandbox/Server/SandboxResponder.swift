@@ -58,7 +58,8 @@ struct SandboxResponder: HTTPResponder {
         } else if method == "POST", path == "/oauth2/v1/tokens/bearer" {
             reply = await engine.token(authorization: authorization, body: body)
         } else if method == "POST", path == "/oauth2/v1/tokens/revoke" || path == "/v2/oauth2/tokens/revoke" {
-            reply = await engine.revoke(authorization: authorization, body: body, contentType: request.headers[.contentType])
+            reply = await engine.revoke(
+                authorization: authorization, body: body, contentType: request.headers[.contentType])
         } else if method == "GET", segments.first == ".well-known", segments.count == 2,
             segments[1].hasPrefix("openid")
         {
@@ -67,7 +68,12 @@ struct SandboxResponder: HTTPResponder {
             reply = SandboxReply.json(
                 [
                     "Fault": [
-                        "Error": [["Message": "Unsupported Operation", "Detail": .string("Could not find resource for relative : \(path)"), "code": "500"]],
+                        "Error": [
+                            [
+                                "Message": "Unsupported Operation",
+                                "Detail": .string("Could not find resource for relative : \(path)"), "code": "500",
+                            ]
+                        ],
                         "type": "ValidationFault",
                     ]
                 ], status: 404)
@@ -100,7 +106,9 @@ struct SandboxResponder: HTTPResponder {
         case ("POST", 1, "clients"): return await engine.registerClient(body: body)
         case ("POST", 1, "tokens"): return await engine.mintTokens(body: body)
         case ("POST", 2, "tokens") where segments[1] == "expire": return await engine.expireTokens()
-        default: return .json(["error": .string("unknown test API route /_sandbox/\(segments.joined(separator: "/"))")], status: 404)
+        default:
+            return .json(
+                ["error": .string("unknown test API route /_sandbox/\(segments.joined(separator: "/"))")], status: 404)
         }
     }
 

@@ -94,7 +94,9 @@ extension Company {
     static func restore(_ value: JSONValue) -> Company? {
         guard let realm = value["realmId"]?.stringValue else { return nil }
         let c = Company(realmId: realm)
-        for (k, v) in value["counters"]?.objectValue?.pairs ?? [] { c.counters[k] = Int(v.decimalValue?.description ?? "") ?? 0 }
+        for (k, v) in value["counters"]?.objectValue?.pairs ?? [] {
+            c.counters[k] = Int(v.decimalValue?.description ?? "") ?? 0
+        }
         for (k, v) in value["docNumberHigh"]?.objectValue?.pairs ?? [] {
             c.docNumberHigh[k] = Int(v.decimalValue?.description ?? "") ?? 0
         }
@@ -108,7 +110,8 @@ extension Company {
         }
         for (rid, r) in value["replies"]?.objectValue?.pairs ?? [] {
             if let body = r["body"]?.stringValue {
-                c.replies[rid] = StoredReply(status: Int(r["status"]?.decimalValue?.description ?? "200") ?? 200, body: body)
+                c.replies[rid] = StoredReply(
+                    status: Int(r["status"]?.decimalValue?.description ?? "200") ?? 200, body: body)
             }
         }
         c.rebuildLinks()
@@ -135,7 +138,9 @@ extension OAuthRegistry {
         for (t, a) in accessTokens {
             at[t] = ["grantId": .string(a.grantId), "expires": .number(Decimal(a.expires.timeIntervalSince1970))]
         }
-        return ["clients": .object(cl), "grants": .object(gr), "refreshTokens": .object(rt), "accessTokens": .object(at)]
+        return [
+            "clients": .object(cl), "grants": .object(gr), "refreshTokens": .object(rt), "accessTokens": .object(at),
+        ]
     }
 
     static func restore(_ value: JSONValue) -> OAuthRegistry {
@@ -150,7 +155,9 @@ extension OAuthRegistry {
                 revoked: g["revoked"]?.boolValue ?? false, currentRefresh: g["currentRefresh"]?.stringValue ?? "",
                 refreshExpires: date(g["refreshExpires"]))
         }
-        for (t, g) in value["refreshTokens"]?.objectValue?.pairs ?? [] { if let s = g.stringValue { r.refreshTokens[t] = s } }
+        for (t, g) in value["refreshTokens"]?.objectValue?.pairs ?? [] {
+            if let s = g.stringValue { r.refreshTokens[t] = s }
+        }
         for (t, a) in value["accessTokens"]?.objectValue?.pairs ?? [] {
             r.accessTokens[t] = Access(grantId: a["grantId"]?.stringValue ?? "", expires: date(a["expires"]))
         }
