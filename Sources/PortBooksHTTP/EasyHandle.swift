@@ -83,7 +83,8 @@ final class EasyHandle {
         }
         // COPYPOSTFIELDS copies the bytes, so the pointer need not outlive this call.
         let code = body.withUnsafeBytes { bytes in
-            portbooks_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            portbooks_curl_setopt_pointer(
+                handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
         }
         try check(code)
     }

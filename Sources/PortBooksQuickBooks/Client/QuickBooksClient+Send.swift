@@ -11,7 +11,8 @@ extension QuickBooksClient {
         var query = extraQuery
         query.append(("minorversion", String(configuration.minorVersion)))
         if let requestID { query.append(("requestid", requestID.value)) }
-        let url = "\(configuration.baseURL)/company/\(FormEncoding.percentEncode(configuration.realmID))/\(path)?"
+        let url =
+            "\(configuration.baseURL)/company/\(FormEncoding.percentEncode(configuration.realmID))/\(path)?"
             + FormEncoding.encode(query)
         let bodyData: Data
         do {
@@ -25,7 +26,9 @@ extension QuickBooksClient {
         var attempt = 0
         while true {
             attempt += 1
-            var headers = HTTPHeaders([("Accept", "application/json"), ("Authorization", "Bearer " + token.exposedValue)])
+            var headers = HTTPHeaders([
+                ("Accept", "application/json"), ("Authorization", "Bearer " + token.exposedValue),
+            ])
             if body != nil { headers.add(name: "Content-Type", value: "application/json") }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: bodyData)
             let fault: QuickBooksFault
@@ -54,7 +57,9 @@ extension QuickBooksClient {
                 token = try await tokens.tokenRejected(token)
             case .transient(.throttled, _):
                 await pacer.throttled()
-                guard attempt < retry.maxAttempts else { throw QuickBooksFault.transient(.throttled, attempts: attempt) }
+                guard attempt < retry.maxAttempts else {
+                    throw QuickBooksFault.transient(.throttled, attempts: attempt)
+                }
                 logger.info("QuickBooks throttled the realm; pausing", metadata: ["attempt": "\(attempt)"])
             case .transient(let reason, _):
                 guard attempt < retry.maxAttempts else { throw QuickBooksFault.transient(reason, attempts: attempt) }

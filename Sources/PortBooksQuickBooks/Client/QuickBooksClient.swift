@@ -48,7 +48,8 @@ public final class QuickBooksClient: Sendable {
 
     /// Creates an object; returns it as QuickBooks stored it (with `Id` and `SyncToken`).
     /// `POST /company/{realm}/{entity}?requestid=…`
-    public func create(_ entity: QuickBooksEntity, _ payload: JSONValue, requestID: RequestID) async throws -> JSONValue {
+    public func create(_ entity: QuickBooksEntity, _ payload: JSONValue, requestID: RequestID) async throws -> JSONValue
+    {
         let response = try await send(.post, entity.resource, body: payload, requestID: requestID)
         return try Self.member(entity.name, of: response)
     }

@@ -41,7 +41,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maxBackoff: Duration
 
     /// Creates a policy.
-    public init(maxAttempts: Int = 6, initialBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(30)) {
+    public init(
+        maxAttempts: Int = 6, initialBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(30)
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff

@@ -41,7 +41,8 @@ public enum QuickBooksFault: Error, Sendable, Hashable, CustomStringConvertible 
         public var description: String {
             switch self {
             case .throttled: "throttled by QuickBooks (429)"
-            case .serverError(let status, let code): "server error HTTP \(status)" + (code.map { " (code \($0))" } ?? "")
+            case .serverError(let status, let code):
+                "server error HTTP \(status)" + (code.map { " (code \($0))" } ?? "")
             case .timedOut: "timed out"
             case .network(let message): message
             }
@@ -74,7 +75,8 @@ public enum QuickBooksFault: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .transient(let reason, let attempts):
-            attempts > 1 ? "QuickBooks unreachable after \(attempts) attempts: \(reason)" : "QuickBooks unreachable: \(reason)"
+            attempts > 1
+                ? "QuickBooks unreachable after \(attempts) attempts: \(reason)" : "QuickBooks unreachable: \(reason)"
         case .recordProblem(let code, let message, let detail, let element):
             "QuickBooks error \(code): \(message)" + (detail.map { " — \($0)" } ?? "")
                 + (element.map { $0.isEmpty ? "" : " [\($0)]" } ?? "")

@@ -109,7 +109,8 @@ public final class LoopbackRedirectListener: @unchecked Sendable {
                 Self.respond(client, status: "400 Bad Request", message: "The redirect had no code or realmId.")
                 throw QuickBooksFault.auth(code: "invalid_request", message: "the redirect had no code or realmId")
             }
-            Self.respond(client, status: "200 OK", message: "PortBooks is connected to QuickBooks. You can close this tab.")
+            Self.respond(
+                client, status: "200 OK", message: "PortBooks is connected to QuickBooks. You can close this tab.")
             return AuthorizationCallback(code: SecretToken(code), realmID: realm, state: expectedState)
         }
     }
@@ -120,7 +121,8 @@ public final class LoopbackRedirectListener: @unchecked Sendable {
     {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result { try self.waitForCallback(expectedState: expectedState, timeout: timeout) })
+                continuation.resume(
+                    with: Result { try self.waitForCallback(expectedState: expectedState, timeout: timeout) })
             }
             thread.start()
         }

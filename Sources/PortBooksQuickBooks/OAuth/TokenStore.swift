@@ -44,7 +44,8 @@ public struct TokenStore: Sendable {
         } catch {
             throw QuickBooksFault.fatal("could not encode the tokens")
         }
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty
+        let directory =
+            (path as NSString).deletingLastPathComponent.isEmpty
             ? "." : (path as NSString).deletingLastPathComponent
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -108,8 +108,10 @@ public actor RealmPacer {
 
     private func earliestStart(_ kind: Kind) -> Duration {
         var start = max(clock.now(), pausedUntil, allStarts.last ?? .zero)
-        start = max(start, allStarts.earliestAllowed(limit: limits.requestsPerMinute, window: limits.window(.seconds(60))))
-        start = max(start, allStarts.earliestAllowed(limit: limits.requestsPerSecond, window: limits.window(.seconds(1))))
+        start = max(
+            start, allStarts.earliestAllowed(limit: limits.requestsPerMinute, window: limits.window(.seconds(60))))
+        start = max(
+            start, allStarts.earliestAllowed(limit: limits.requestsPerSecond, window: limits.window(.seconds(1))))
         if kind == .batch {
             start = max(
                 start, batchStarts.earliestAllowed(limit: limits.batchesPerMinute, window: limits.window(.seconds(60))))

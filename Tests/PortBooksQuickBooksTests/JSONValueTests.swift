@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import PortBooksQuickBooks
+
+@Suite struct JSONValueTests {
+    @Test func moneyRoundTripsExactly() throws {
+        let text =
+            #"{"Amount":337.50,"Big":99999999999.99,"Tiny":0.1,"Name":"A&B","Ok":true,"None":null,"List":[1,"2"]}"#
+        let value = try JSONValue.decode(Data(text.utf8))
+        #expect(value["Amount"]?.decimalValue == Decimal(string: "337.50"))
+        #expect(value["Big"]?.decimalValue == Decimal(string: "99999999999.99"))
+        #expect(value["Tiny"]?.decimalValue == Decimal(string: "0.1"))
+        #expect(value["Ok"]?.boolValue == true)
+        #expect(value["None"] == .null)
+        #expect(value["List"]?[1]?.stringValue == "2")
+        let again = try JSONValue.decode(value.encoded())
+        #expect(again == value)
+        let encoded = String(decoding: try value.encoded(), as: UTF8.self)
+        #expect(encoded.contains("99999999999.99"))
+        #expect(encoded.contains("0.1"))
+        #expect(!encoded.contains("0.10000"))
+    }
+
+    @Test func encodingIsCanonical() throws {
+        let first: JSONValue = ["b": 1, "a": ["y": true, "x": "s"]]
+        let second: JSONValue = ["a": ["x": "s", "y": true], "b": 1]
+        #expect(try first.encoded() == second.encoded())
+    }
+
+    @Test func sha256MatchesKnownVectors() {
+        #expect(SHA256.hexDigest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hexDigest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            SHA256.hexDigest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func requestIDsAreStableShortAndDistinct() {
+        let first = RequestID.derive(kind: "invoice", portproID: "6501", contentHash: "abc", generation: 0)
+        let again = RequestID.derive(kind: "invoice", portproID: "6501", contentHash: "abc", generation: 0)
+        let nextGeneration = RequestID.derive(kind: "invoice", portproID: "6501", contentHash: "abc", generation: 1)
+        let otherContent = RequestID.derive(kind: "invoice", portproID: "6501", contentHash: "abd", generation: 0)
+        #expect(first == again)
+        #expect(first != nextGeneration)
+        #expect(first != otherContent)
+        #expect(first.value.count == 32)
+        #expect(
+            RequestID.derive(kind: "k", portproID: "p", contentHash: "h", generation: 0, length: 99).value.count == 50)
+        #expect(RequestID(String(repeating: "a", count: 51)) == nil)
+        #expect(RequestID("has space") == nil)
+        #expect(first.derived(salt: "synctoken:3") == first.derived(salt: "synctoken:3"))
+        #expect(first.derived(salt: "synctoken:3") != first)
+    }
+}

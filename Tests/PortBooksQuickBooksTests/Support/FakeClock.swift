@@ -1,0 +1,68 @@
+import Foundation
+import PortBooksQuickBooks
+
+/// Virtual time: `sleep(until:)` jumps the clock forward instead of waiting, so hours of pacing
+/// run in milliseconds and nothing depends on the machine's speed.
+final class FakeClock: PacingClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Duration.zero
+    private var sleeps: [Duration] = []
+
+    func now() -> Duration {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    func sleep(until deadline: Duration) async throws {
+        lock.withLock {
+            if deadline > current {
+                sleeps.append(deadline - current)
+                current = deadline
+            }
+        }
+        await Task.yield()
+    }
+
+    var recordedSleeps: [Duration] {
+        lock.lock()
+        defer { lock.unlock() }
+        return sleeps
+    }
+}
+
+/// Tokens that never change, for client tests that are not about OAuth.
+struct StaticTokens: AccessTokenProvider {
+    func accessToken() async throws -> SecretToken { SecretToken("access-static") }
+    func tokenRejected(_ rejected: SecretToken) async throws -> SecretToken { SecretToken("access-static") }
+}
+
+/// A fresh empty temporary directory.
+func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "portbooks-qbo-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A mutable value shared with `@Sendable` closures in tests.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) {
+        stored = value
+    }
+
+    var value: Value {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return stored
+        }
+        set {
+            lock.lock()
+            stored = newValue
+            lock.unlock()
+        }
+    }
+}
