@@ -117,6 +117,22 @@ import Testing
         }
     }
 
+    @Test func itemsNeedNameTypeAndIncomeAccount() async throws {
+        try await withSandbox { api in
+            #expect(
+                try await api.post("item", #"{"Name":"Tolls","IncomeAccountRef":{"value":"1"}}"#).faultCode == "2020")
+            #expect(try await api.post("item", #"{"Name":"Tolls","Type":"Service"}"#).faultCode == "2020")
+            #expect(
+                try await api.post("item", #"{"Name":"Tolls","Type":"Service","IncomeAccountRef":{"value":"77"}}"#)
+                    .faultCode == "2500")
+            #expect(
+                try await api.post("item", #"{"Name":"Chassis","Type":"Service","IncomeAccountRef":{"value":"1"}}"#)
+                    .faultCode == "6240")
+            let ok = try await api.post("item", #"{"Name":"Tolls","Type":"Service","IncomeAccountRef":{"value":"1"}}"#)
+            #expect(ok.json["Item"]?["IncomeAccountRef"]?["name"] == "Services")
+        }
+    }
+
     @Test func preferencesAndCompanyInfoAreReadable() async throws {
         try await withSandbox { api in
             let prefs = try await api.get("preferences")

@@ -72,7 +72,7 @@ extension Company {
         try checkLength(obj, "Sku", max: 100)
         try checkLength(obj, "Description", max: 4000)
         if nameTaken(name, key: "Name", in: [.item], except: (.item, id)) { throw QBOFault.duplicateName() }
-        let type = nonEmptyString(obj["Type"]) ?? "Service"
+        guard let type = nonEmptyString(obj["Type"]) else { throw QBOFault.required("Type") }
         guard ["Service", "NonInventory", "Inventory", "Category", "Group"].contains(type) else {
             throw QBOFault(
                 code: "2170", message: "Invalid Enumeration", detail: "Invalid Enumeration : \(type)", element: "Type")

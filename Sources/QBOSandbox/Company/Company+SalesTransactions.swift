@@ -190,11 +190,9 @@ extension Company {
         if customTxnNumbers {
             if let d = doc, !options.allowDuplicateDocNumber, d != existing?["DocNumber"]?.stringValue {
                 let myId = existing?["Id"]?.stringValue
-                if let other = (objects[kind.name] ?? [:]).first(where: {
-                    $0.key != myId && $0.value["DocNumber"]?.stringValue == d
-                }) {
+                if let other = ids(withDocNumber: d, kind).filter({ $0 != myId }).min() {
                     throw QBOFault.duplicateDocNumber(
-                        d, txnType: kind == .invoice ? "Invoice" : "Credit Memo", txnId: other.key)
+                        d, txnType: kind == .invoice ? "Invoice" : "Credit Memo", txnId: other)
                 }
             }
         } else if doc == nil || doc == "AUTO_GENERATE" {

@@ -62,7 +62,7 @@ extension Company {
                 "This transaction is linked to Payment \(links.sorted().joined(separator: ", ")). Delete or void the payment first."
             )
         }
-        objects[kind.name]?[id] = nil
+        remove(kind, id)
         deleted[kind.name, default: [:]][id] = options.meta
         afterChange(kind, old: existing, new: nil, options)
         dirty = true

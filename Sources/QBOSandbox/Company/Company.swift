@@ -17,6 +17,8 @@ final class Company {
     var docNumberHigh: [String: Int] = [:]
     /// Invoice/CreditMemo Id → Payment Ids that apply to it (derived; rebuilt on load).
     var paymentLinks: [String: Set<String>] = [:]
+    /// Entity → DocNumber → Ids carrying it (duplicate checks and DocNumber queries stay O(1)).
+    var docIndex: [String: [String: Set<String>]] = [:]
     /// While a batch runs: "Entity/Id" created earlier in the same batch, invisible to references.
     var hiddenInBatch: Set<String>?
     /// Set when anything changed since the last save.
@@ -40,8 +42,34 @@ final class Company {
 
     func store(_ kind: EntityKind, _ obj: JSONObject) {
         guard let id = obj["Id"]?.stringValue else { return }
+        let old = objects[kind.name]?[id]
         objects[kind.name, default: [:]][id] = obj
+        reindexDocNumber(kind, id: id, old: old, new: obj)
         dirty = true
+    }
+
+    /// Removes an object (a hard delete).
+    func remove(_ kind: EntityKind, _ id: String) {
+        let old = objects[kind.name]?[id]
+        objects[kind.name]?[id] = nil
+        reindexDocNumber(kind, id: id, old: old, new: nil)
+        dirty = true
+    }
+
+    private func reindexDocNumber(_ kind: EntityKind, id: String, old: JSONObject?, new: JSONObject?) {
+        let before = old?["DocNumber"]?.stringValue
+        let after = new?["DocNumber"]?.stringValue
+        guard before != after else { return }
+        if let before {
+            docIndex[kind.name]?[before]?.remove(id)
+            if docIndex[kind.name]?[before]?.isEmpty == true { docIndex[kind.name]?[before] = nil }
+        }
+        if let after { docIndex[kind.name, default: [:]][after, default: []].insert(id) }
+    }
+
+    /// Ids of `kind` objects whose DocNumber is exactly `doc`.
+    func ids(withDocNumber doc: String, _ kind: EntityKind) -> Set<String> {
+        docIndex[kind.name]?[doc] ?? []
     }
 
     func nextId(_ kind: EntityKind) -> String {

@@ -7,7 +7,7 @@ extension Company {
         guard let kind = EntityKind.named(stmt.entity) else {
             throw QBOFault.queryInvalid("invalid context declaration: \(stmt.entity)")
         }
-        var rows = all(kind)
+        var rows = candidates(kind, stmt.conditions)
         let mentionsActive = stmt.conditions.contains { $0.field.lowercased() == "active" }
         if kind.isNameList, !mentionsActive {
             rows = rows.filter { $0["Active"]?.boolValue != false }
@@ -46,6 +46,22 @@ extension Company {
             kind.name: .array(items.map { .object($0) }), "startPosition": .number(Decimal(start)),
             "maxResults": .number(Decimal(page.count)),
         ]
+    }
+
+    /// Rows worth filtering: an index lookup for `Id`/`DocNumber` equality or IN, else all.
+    private func candidates(_ kind: EntityKind, _ conditions: [QueryStatement.Condition]) -> [JSONObject] {
+        for c in conditions where c.op == .equal || c.op == .inList {
+            switch c.field.lowercased() {
+            case "id":
+                return Set(c.values.map(\.text)).compactMap { object(kind, $0) }
+            case "docnumber" where kind == .invoice || kind == .creditMemo:
+                return Set(c.values.map(\.text)).flatMap { ids(withDocNumber: $0, kind) }.compactMap {
+                    object(kind, $0)
+                }
+            default: continue
+            }
+        }
+        return all(kind)
     }
 
     /// The value at a dotted path (`MetaData.LastUpdatedTime`, `CustomerRef`), matching keys

@@ -93,10 +93,8 @@ extension SandboxEngine {
         var duplicates = 0
         for company in companies.values {
             for kind in [EntityKind.invoice, .creditMemo] {
-                var seen = Set<String>()
-                for obj in company.all(kind) {
-                    guard let doc = obj["DocNumber"]?.stringValue, !doc.isEmpty else { continue }
-                    if !seen.insert(doc).inserted { duplicates += 1 }
+                for ids in (company.docIndex[kind.name] ?? [:]).values where ids.count > 1 {
+                    duplicates += ids.count - 1
                 }
             }
         }

@@ -102,7 +102,7 @@ extension Company {
         }
         for (entity, list) in value["objects"]?.objectValue?.pairs ?? [] {
             for item in list.arrayValue ?? [] {
-                if let o = item.objectValue, let id = o["Id"]?.stringValue { c.objects[entity, default: [:]][id] = o }
+                if let o = item.objectValue, let kind = EntityKind.named(entity) { c.store(kind, o) }
             }
         }
         for (entity, byId) in value["deleted"]?.objectValue?.pairs ?? [] {
