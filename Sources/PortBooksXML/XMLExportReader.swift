@@ -44,8 +44,9 @@ public struct XMLExportReader: ExportReader {
         if let schema {
             validation = xmlSchemaNewValidCtxt(schema.pointer)
             if let validation {
-                portbooks_xml_set_schema_structured_errors(validation, XMLIssueSink.callback, sink.pointer)
                 xmlTextReaderSchemaValidateCtxt(reader, validation, 0)
+                // After plugging in: the reader redirects the context's errors to its own channels.
+                portbooks_xml_set_schema_structured_errors(validation, XMLIssueSink.callback, sink.pointer)
             }
         }
         portbooks_xml_set_thread_structured_errors(XMLIssueSink.callback, sink.pointer)
@@ -92,10 +93,15 @@ struct XMLRecordWalker {
         var stack: [Builder] = []
         var sawRoot = false
         var rootClosed = false
-        var recordIssueStart = 0
+        var pending: PendingRecord?
         var status: Int32 = 1
+        var alreadyPositioned = false
         while true {
-            status = xmlTextReaderRead(reader)
+            if alreadyPositioned {
+                alreadyPositioned = false
+            } else {
+                status = xmlTextReaderRead(reader)
+            }
             if status != 1 { break }
             let type = xmlTextReaderNodeType(reader)
             let depth = Int(xmlTextReaderDepth(reader))
@@ -120,7 +126,11 @@ struct XMLRecordWalker {
                 }
                 if namespace != XMLExportReader.namespace {
                     // Foreign-namespace extensions (docs/FORMAT.md) are allowed and ignored.
-                    if !isEmpty { xmlTextReaderNext(reader) }
+                    if !isEmpty {
+                        // xmlTextReaderNext leaves the reader on the node after the subtree.
+                        status = xmlTextReaderNext(reader)
+                        alreadyPositioned = true
+                    }
                     continue
                 }
                 if depth == 1 {
@@ -129,15 +139,14 @@ struct XMLRecordWalker {
                 }
                 if depth == 2 {
                     stack.removeAll(keepingCapacity: true)
-                    recordIssueStart = sink.issues.count
+                    resolve(&pending, before: position.line, into: &result)
                 }
                 guard depth >= 2, currentKind != nil else { continue }
                 let builder = Builder(name: name, position: position)
                 if isEmpty {
                     if depth == 2 {
-                        try finishRecord(
-                            builder.node(), kind: currentKind, issuesFrom: recordIssueStart, assembler: &assembler,
-                            result: &result, body: body)
+                        pending = try finishRecord(
+                            builder.node(), kind: currentKind, assembler: &assembler, result: &result, body: body)
                     } else if !stack.isEmpty {
                         stack[stack.count - 1].fields.append(SourceNode.Field(name: name, node: builder.node()))
                     }
@@ -152,9 +161,8 @@ struct XMLRecordWalker {
                 }
                 let finished = stack.removeLast()
                 if stack.isEmpty {
-                    try finishRecord(
-                        finished.node(), kind: currentKind, issuesFrom: recordIssueStart, assembler: &assembler,
-                        result: &result, body: body)
+                    pending = try finishRecord(
+                        finished.node(), kind: currentKind, assembler: &assembler, result: &result, body: body)
                 } else {
                     stack[stack.count - 1].fields.append(SourceNode.Field(name: finished.name, node: finished.node()))
                 }
@@ -174,7 +182,7 @@ struct XMLRecordWalker {
                 continue
             }
         }
-        if status == -1 && sink.issues.count <= recordIssueStart && !result.diagnostics.hasErrors {
+        if status == -1 && sink.issues.isEmpty && !result.diagnostics.hasErrors {
             // A fatal parse error that did not reach the handler: take libxml2's last error.
             if let last = xmlGetLastError() {
                 XMLIssueSink.callback(sink.pointer, last)
@@ -189,36 +197,49 @@ struct XMLRecordWalker {
             sink.issues[index].code = Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
             sink.issues[index].message = "elements are still open where the file ends"
         }
-        // Problems libxml2 reported outside any record (root, wrappers, syntax, the end of the file).
-        flushIssues(from: recordIssueStart, into: &result, inRecord: false)
+        // Problems libxml2 reported for the last record and outside any record (root, wrappers,
+        // syntax, the end of the file).
+        resolve(&pending, before: Int.max, into: &result)
         if status == 0 && !sawRoot && !result.diagnostics.hasErrors {
             report(&result, .emptyFile, "the file holds no XML element: there is no export in it", at: .init(line: 1, column: 1))
         }
     }
 
-    private mutating func finishRecord(
-        _ node: SourceNode, kind: RecordKind?, issuesFrom start: Int, assembler: inout RecordAssembler,
-        result: inout ExportReadResult, body: (ExportRecord) throws -> Void
-    ) throws {
-        guard let kind else { return }
-        let errorsBefore = result.diagnostics.errorCount
-        try assembler.accept(node, kind: kind, result: &result, body: body)
-        let decoderFound = result.diagnostics.errorCount > errorsBefore
-        // When the record decoder explained the record's problems (with its field path),
-        // libxml2's schema messages about the same record would only repeat them.
-        if decoderFound {
-            sink.issues.removeSubrange(start...)
-        } else {
-            flushIssues(from: start, into: &result, inRecord: true)
-        }
+    /// A record whose decoding is done, waiting for libxml2's schema messages about its lines.
+    ///
+    /// The parser validates ahead of the nodes the reader hands out, so its messages cannot be
+    /// matched to records by arrival; they are matched by line, once the next record starts.
+    struct PendingRecord {
+        var line: Int
+        var decoderFound: Bool
     }
 
-    private func flushIssues(from start: Int, into result: inout ExportReadResult, inRecord: Bool) {
-        guard start < sink.issues.count else { return }
-        for issue in sink.issues[start...] {
-            result.diagnostics.append(diagnostic(for: issue))
+    private mutating func finishRecord(
+        _ node: SourceNode, kind: RecordKind?, assembler: inout RecordAssembler, result: inout ExportReadResult,
+        body: (ExportRecord) throws -> Void
+    ) throws -> PendingRecord? {
+        guard let kind else { return nil }
+        let errorsBefore = result.diagnostics.errorCount
+        try assembler.accept(node, kind: kind, result: &result, body: body)
+        return PendingRecord(line: node.position.line, decoderFound: result.diagnostics.errorCount > errorsBefore)
+    }
+
+    /// Reports libxml2's messages on lines before `line`; those on the pending record's own
+    /// lines are dropped when the record decoder already explained that record (with its
+    /// field path), since they would only repeat it.
+    private func resolve(_ pending: inout PendingRecord?, before line: Int, into result: inout ExportReadResult) {
+        var kept: [XMLIssue] = []
+        for issue in sink.issues {
+            if issue.line >= line {
+                kept.append(issue)
+            } else if let record = pending, record.decoderFound, issue.line >= record.line {
+                continue
+            } else {
+                result.diagnostics.append(diagnostic(for: issue))
+            }
         }
-        sink.issues.removeSubrange(start...)
+        sink.issues = kept
+        pending = nil
     }
 
     private func diagnostic(for issue: XMLIssue) -> Diagnostic {

@@ -107,13 +107,19 @@ final class DecodeContext {
                 chargeSets.append(chargeSet)
             }
         }
+        // Every field is read before deciding, so that one pass reports all of a record's problems.
+        let dueDate = scope.day("invoiceDueDate")
+        let terms = scope.count("payment_terms")
+        let status = scope.choice("status", Invoice.Status.spellings)
+        let currency = scope.currency("currency")
+        let notes = scope.text("notes")
+        let createdAt = scope.timestamp("createdAt")
+        let updatedAt = scope.timestamp("updatedAt")
         guard let id, let number, let caller, let billingDate, let total else { return nil }
         return Invoice(
-            id: id, referenceNumber: number, caller: caller, billingDate: billingDate,
-            invoiceDueDate: scope.day("invoiceDueDate"), paymentTerms: scope.count("payment_terms"),
-            status: scope.choice("status", Invoice.Status.spellings), currency: scope.currency("currency"),
-            totalAmount: total, notes: scope.text("notes"), createdAt: scope.timestamp("createdAt"),
-            updatedAt: scope.timestamp("updatedAt"), chargeSets: chargeSets)
+            id: id, referenceNumber: number, caller: caller, billingDate: billingDate, invoiceDueDate: dueDate,
+            paymentTerms: terms, status: status, currency: currency, totalAmount: total, notes: notes,
+            createdAt: createdAt, updatedAt: updatedAt, chargeSets: chargeSets)
     }
 
     func chargeSet(_ node: SourceNode, path: String) -> ChargeSet? {
@@ -129,11 +135,12 @@ final class DecodeContext {
             if let charge = self.charge(chargeNode, path: "\(path).pricing[\(index)]") { charges.append(charge) }
         }
         let billType = scope.choice("billType", ChargeSet.BillType.spellings)
+        let id = scope.optionalID("_id")
+        let number = scope.text("charge_set_number")
         guard let loadNumber, let total else { return nil }
         return ChargeSet(
-            id: scope.optionalID("_id"), chargeSetNumber: scope.text("charge_set_number"),
-            billType: billType ?? .main, loadReferenceNumber: loadNumber, totalAmount: total, load: load,
-            pricing: charges)
+            id: id, chargeSetNumber: number, billType: billType ?? .main, loadReferenceNumber: loadNumber,
+            totalAmount: total, load: load, pricing: charges)
     }
 
     func load(_ node: SourceNode, path: String) -> Load? {
@@ -181,11 +188,13 @@ final class DecodeContext {
                 applications.append(Payment.Application(invoiceID: invoiceID, referenceNumber: number, amount: applied))
             }
         }
+        let method = scope.choice("paymentMethod", Payment.Method.spellings)
+        let referenceNo = scope.text("referenceNo")
+        let notes = scope.text("notes")
         guard let id, let caller, let date, let amount else { return nil }
         return Payment(
-            id: id, caller: caller, paymentDate: date, amount: amount,
-            paymentMethod: scope.choice("paymentMethod", Payment.Method.spellings),
-            referenceNo: scope.text("referenceNo"), notes: scope.text("notes"), invoices: applications)
+            id: id, caller: caller, paymentDate: date, amount: amount, paymentMethod: method,
+            referenceNo: referenceNo, notes: notes, invoices: applications)
     }
 
     func creditMemo(_ node: SourceNode, path: String) -> CreditMemo? {
@@ -204,12 +213,14 @@ final class DecodeContext {
                 lines.append(CreditMemo.Line(name: name, description: line.text("description"), amount: amount))
             }
         }
+        let invoiceID = scope.optionalID("invoiceId")
+        let invoiceNumber = scope.text("invoice_reference_number")
+        let status = scope.choice("status", CreditMemo.Status.spellings)
+        let note = scope.text("note")
         guard let id, let number, let caller, let date, let total else { return nil }
         return CreditMemo(
-            id: id, creditMemoNumber: number, caller: caller, creditDate: date,
-            invoiceID: scope.optionalID("invoiceId"), invoiceReferenceNumber: scope.text("invoice_reference_number"),
-            status: scope.choice("status", CreditMemo.Status.spellings), note: scope.text("note"),
-            totalAmount: total, lines: lines)
+            id: id, creditMemoNumber: number, caller: caller, creditDate: date, invoiceID: invoiceID,
+            invoiceReferenceNumber: invoiceNumber, status: status, note: note, totalAmount: total, lines: lines)
     }
 }
 

@@ -1,0 +1,48 @@
+# PortBooks — the commands a person types (README). `make test` is what CI runs.
+SWIFT ?= swift
+SWIFT_FORMAT ?= swift format
+CONFIGURATION ?= debug
+
+.PHONY: all deps build test lint schema-check demo bench fixtures schema clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	$(SWIFT) build -c $(CONFIGURATION)
+
+## The whole suite: format lint, the schemas under standard validators, the embedded XSD, the Swift tests.
+test: deps lint schema-check
+	$(SWIFT) build
+	$(SWIFT) test
+
+lint:
+	$(SWIFT_FORMAT) lint --strict --recursive --configuration .swift-format Sources Tests Package.swift
+
+schema-check:
+	python3 scripts/check-schemas.py
+	@scripts/embed-schema.sh --check
+
+## The main job on the embedded defaults: qbo-sandbox plus a SQLite ledger.
+demo: deps
+	$(SWIFT) build
+	scripts/demo.sh
+
+## Measured ratios, side by side in one run (see scripts/bench.py).
+bench:
+	@scripts/deps.sh --bench
+	$(SWIFT) build -c release
+	python3 scripts/bench.py $(BENCH_ARGS)
+
+## Regenerate fixtures/drop-example from scripts/make-fixtures.py.
+fixtures:
+	python3 scripts/make-fixtures.py
+
+## Re-embed schemas/portpro-export.xsd into the binary after editing it.
+schema:
+	scripts/embed-schema.sh
+
+clean:
+	rm -rf .build demo bench-out
