@@ -128,6 +128,47 @@ import struct QBOSandbox.SandboxServer
         print("pushed \(count) invoices in \(elapsed); sandbox stats: \(stats)")
     }
 
+    @Test func faultyBatchesLeaveExactlyOneInvoicePerItem() async throws {
+        let (base, server) = try await startSandbox(timeScale: 60)
+        defer { server.cancel() }
+        let transport = CurlTransport()
+        let (client, _) = try await connectedClient(base: base, transport: transport, timeScale: 60)
+        let customer = try await client.create(
+            .customer, ["DisplayName": "Batch Customer"],
+            requestID: RequestID.derive(kind: "customer", portproID: "b1", contentHash: "h", generation: 0))
+        let customerID = try #require(customer["Id"]?.stringValue)
+        let item = try #require(try await client.queryAll(.item).first?["Id"]?.stringValue)
+        _ = try await testAPI(
+            transport, .post, base + "/_sandbox/faults", #"{"serverError":0.1,"dropAfterCommit":0.1,"seed":11}"#)
+        let items = (0..<95).map { index in
+            BatchItem(
+                bId: "i\(index)",
+                .create(
+                    .invoice,
+                    [
+                        "DocNumber": .string("BT-\(index)"), "CustomerRef": ["value": .string(customerID)],
+                        "Line": [
+                            [
+                                "Amount": 100, "DetailType": "SalesItemLineDetail",
+                                "SalesItemLineDetail": ["ItemRef": ["value": .string(item)]],
+                            ]
+                        ],
+                    ]))
+        }
+        let results = try await client.batchAll(items)
+        _ = try await testAPI(transport, .post, base + "/_sandbox/faults", #"{"serverError":0,"dropAfterCommit":0}"#)
+        #expect(results.count == 95)
+        let created = results.values.filter { if case .object = $0 { return true } else { return false } }
+        #expect(created.count == 95)
+        let stored = try await testAPI(
+            transport, .get, base + "/_sandbox/realms/\(client.configuration.realmID)/Invoice")
+        let numbers = (stored.arrayValue ?? []).compactMap { $0["DocNumber"]?.stringValue }.filter {
+            $0.hasPrefix("BT-")
+        }
+        #expect(numbers.count == 95)
+        #expect(Set(numbers).count == 95)
+    }
+
     @Test func expiredAccessTokenIsRefreshedAndRotatedRefreshTokenPersisted() async throws {
         let (base, server) = try await startSandbox(timeScale: 60)
         defer { server.cancel() }
