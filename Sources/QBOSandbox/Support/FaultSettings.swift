@@ -35,34 +35,3 @@ struct FaultSettings: Equatable {
         if let v = body["seed"]?.decimalValue { seed = UInt64(max(0, NSDecimalNumber(decimal: v).int64Value)) }
     }
 }
-
-/// SplitMix64: small, fast, seedable.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool {
-        guard p > 0 else { return false }
-        return Double(next() >> 11) / Double(1 << 53) < p
-    }
-}
-
-/// Counters behind `GET /_sandbox/stats`.
-struct SandboxStats {
-    var requests = 0
-    var writes = 0
-    var reads = 0
-    var throttled = 0
-    var peakConcurrency = 0
-    var byRoute: [String: Int] = [:]
-}

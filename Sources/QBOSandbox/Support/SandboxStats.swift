@@ -1,0 +1,9 @@
+/// Counters behind `GET /_sandbox/stats`.
+struct SandboxStats {
+    var requests = 0
+    var writes = 0
+    var reads = 0
+    var throttled = 0
+    var peakConcurrency = 0
+    var byRoute: [String: Int] = [:]
+}
