@@ -45,9 +45,12 @@ enum StateStore {
 }
 
 extension SandboxEngine {
-    /// Writes every changed company and the OAuth state to `--state DIR`.
-    public func flush() {
-        guard let dir = configuration.stateDirectory else { return }
+    /// Writes every changed company and the OAuth state to `--state DIR`; returns how long
+    /// it took, so the caller can space saves of a large company further apart.
+    @discardableResult
+    public func flush() -> TimeInterval {
+        let started = Date()
+        guard let dir = configuration.stateDirectory else { return 0 }
         for (realm, company) in companies where company.dirty {
             do {
                 try StateStore.write(company.snapshot(), to: StateStore.realmFile(realm, in: dir))
@@ -64,6 +67,7 @@ extension SandboxEngine {
                 logger.error("qbo-sandbox: could not save OAuth state", metadata: ["error": "\(error)"])
             }
         }
+        return Date().timeIntervalSince(started)
     }
 }
 
