@@ -66,6 +66,16 @@ import Testing
         }
     }
 
+    @Test func testAPICanExpireAccessTokens() async throws {
+        try await withSandbox { api in
+            #expect(try await api.get("customer/1").status == 200)
+            _ = try await api.sandbox(.post, "tokens/expire")
+            let r = try await api.get("customer/1")
+            #expect(r.status == 401)
+            #expect(r.json["fault"]?["error"]?.arrayValue?.first?["code"] == "3200")
+        }
+    }
+
     @Test func registeredClientsCanAuthorize() async throws {
         try await withSandbox { api in
             let reg = try await api.sandbox(.post, "clients", body: #"{"client_id":"acme","client_secret":"s3cret"}"#)

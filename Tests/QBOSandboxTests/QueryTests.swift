@@ -48,6 +48,17 @@ import Testing
         }
     }
 
+    @Test func namedFieldsAreProjected() async throws {
+        try await withSandbox { api in
+            let r = try await api.query("select Id, DisplayName from Customer")
+            let c = try #require(r.json["QueryResponse"]?["Customer"]?.arrayValue?.first?.objectValue)
+            #expect(c["DisplayName"] == "Pacific Coast Imports")
+            #expect(c["Id"] == "1")
+            #expect(c["sparse"] == true)
+            #expect(c["PrimaryEmailAddr"] == nil)
+        }
+    }
+
     @Test func postFormWithApplicationText() async throws {
         try await withSandbox { api in
             let r = try await api.call(
