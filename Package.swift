@@ -4,6 +4,13 @@ import PackageDescription
 /// PortBooks: PortPro exports → QuickBooks Online, through files.
 /// Targets follow shared/DESIGN.md: one target per layer; each C module is imported by
 /// exactly one Swift target (CLibXML2 by PortBooksXML, CCurl by PortBooksHTTP).
+/// The readers scan gigabytes byte by byte through small final classes; in release builds the
+/// run-time exclusivity checks on their stored properties cost more than the scan itself.
+/// (Debug builds, which the tests use, keep the checks.)
+let hotPathSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "PortBooks",
     platforms: [.macOS(.v14)],
@@ -36,11 +43,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            swiftSettings: hotPathSettings
         ),
         .target(
             name: "PortBooksXML",
-            dependencies: ["CLibXML2", "PortBooksCore"]
+            dependencies: ["CLibXML2", "PortBooksCore"],
+            swiftSettings: hotPathSettings
         ),
         .target(
             name: "PortBooksHTTP",

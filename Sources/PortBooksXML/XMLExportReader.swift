@@ -70,6 +70,10 @@ struct XMLRecordWalker {
     let sink: XMLIssueSink
     let file: String
 
+    /// Element names and namespaces come from the parser's dictionary: the same pointer for
+    /// the same name, so each is turned into a Swift string once per file.
+    private var names = InternedNames()
+
     private struct Builder {
         var name: String
         var position: SourcePosition
@@ -107,8 +111,8 @@ struct XMLRecordWalker {
             let depth = Int(xmlTextReaderDepth(reader))
             switch type {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                let name = string(xmlTextReaderConstLocalName(reader))
-                let namespace = string(xmlTextReaderConstNamespaceUri(reader))
+                let name = names.string(xmlTextReaderConstLocalName(reader))
+                let namespace = names.string(xmlTextReaderConstNamespaceUri(reader))
                 let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
                 let position = currentPosition()
                 if depth == 0 {
@@ -166,8 +170,8 @@ struct XMLRecordWalker {
                 } else {
                     stack[stack.count - 1].fields.append(SourceNode.Field(name: finished.name, node: finished.node()))
                 }
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
-                Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue):
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
+                // Whitespace-only nodes (indentation) are skipped: text is trimmed anyway.
                 if !stack.isEmpty {
                     stack[stack.count - 1].text += string(xmlTextReaderConstValue(reader))
                 }
@@ -320,5 +324,18 @@ struct XMLRecordWalker {
     private func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
         guard let pointer else { return "" }
         return String(cString: pointer)
+    }
+}
+
+/// Swift strings for libxml2's interned (dictionary) strings, looked up by address.
+struct InternedNames {
+    private var byAddress: [UnsafePointer<xmlChar>: String] = [:]
+
+    mutating func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        if let known = byAddress[pointer] { return known }
+        let text = String(cString: pointer)
+        if byAddress.count < 4096 { byAddress[pointer] = text }
+        return text
     }
 }

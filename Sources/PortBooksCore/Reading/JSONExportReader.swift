@@ -381,10 +381,13 @@ final class JSONStreamParser {
         let start = stream.position
         _ = try stream.next()
         scratch.removeAll(keepingCapacity: true)
+        var ascii = true
         while true {
             guard let byte = try stream.next() else { throw truncated(expecting: "the end of a string") }
             switch byte {
             case UInt8(ascii: "\""):
+                // Most strings are ASCII: no validation needed, and no generic-metadata lookup.
+                if ascii { return String(decoding: scratch, as: UTF8.self) }
                 guard let text = String(validating: scratch, as: UTF8.self) else {
                     throw stop(
                         .encoding,
@@ -402,6 +405,7 @@ final class JSONStreamParser {
                         : "a control character (0x\(String(byte, radix: 16))) inside a string must be escaped",
                     at: start)
             default:
+                if byte >= 0x80 { ascii = false }
                 scratch.append(byte)
             }
         }

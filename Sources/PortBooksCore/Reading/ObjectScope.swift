@@ -5,18 +5,23 @@ import Foundation
 struct ObjectScope {
     let context: DecodeContext
     let node: SourceNode
-    let path: String
-    private let byName: [String: SourceNode]
+    let fieldPath: FieldPath
+    /// Records have at most a few dozen fields: a linear search beats hashing every name.
+    private let fields: [SourceNode.Field]
 
-    init(context: DecodeContext, node: SourceNode, path: String, fields: [SourceNode.Field]) {
+    init(context: DecodeContext, node: SourceNode, path: FieldPath, fields: [SourceNode.Field]) {
         self.context = context
         self.node = node
-        self.path = path
-        var byName: [String: SourceNode] = [:]
-        for field in fields where byName[field.name] == nil {
-            byName[field.name] = field.node
-        }
-        self.byName = byName
+        self.fieldPath = path
+        self.fields = fields
+    }
+
+    /// The object's path in the document (`invoices[3].chargeSets[0]`), built only for messages.
+    var path: String { fieldPath.description }
+
+    private func field(_ name: String) -> SourceNode? {
+        for field in fields where field.name == name { return field.node }
+        return nil
     }
 
     private func missing(_ name: String) {
@@ -25,7 +30,7 @@ struct ObjectScope {
 
     /// The node of a present, non-null field.
     func optionalNode(_ name: String) -> SourceNode? {
-        guard let value = byName[name] else { return nil }
+        guard let value = field(name) else { return nil }
         if case .null = value.value { return nil }
         return value
     }
@@ -47,7 +52,7 @@ struct ObjectScope {
         guard let value = required ? requiredNode(name) : optionalNode(name) else { return nil }
         switch value.value {
         case .text(let text):
-            let trimmed = context.syntax == .xml ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
+            let trimmed = context.syntax == .xml ? text.trimmingASCIIWhitespace() : text
             if trimmed.isEmpty {
                 if required { missing(name) }
                 return nil
@@ -201,7 +206,7 @@ struct ObjectScope {
             items = nodes
         case .object(let fields) where context.syntax == .xml:
             items = fields.map(\.node)
-        case .text(let text) where context.syntax == .xml && text.allSatisfy(\.isWhitespace):
+        case .text(let text) where context.syntax == .xml && text.isASCIIWhitespace:
             items = []
         default:
             context.report(.wrongType, "\(path).\(name) must be an array, found \(value.typeName)", at: value.position)
@@ -244,5 +249,47 @@ struct ObjectScope {
                 && digits(index + 4..<index + 6)
         }
         return false
+    }
+}
+
+/// The path of a value in a record, kept as links and spelled out only when a message needs it.
+final class FieldPath: CustomStringConvertible {
+    private let parent: FieldPath?
+    private let name: String
+    private let index: Int?
+
+    init(_ name: String, index: Int? = nil, parent: FieldPath? = nil) {
+        self.parent = parent
+        self.name = name
+        self.index = index
+    }
+
+    func child(_ name: String, index: Int? = nil) -> FieldPath {
+        FieldPath(name, index: index, parent: self)
+    }
+
+    var description: String {
+        var text = parent.map { "\($0.description)." } ?? ""
+        text += name
+        if let index { text += "[\(index)]" }
+        return text
+    }
+}
+
+extension String {
+    /// Whether every byte is an ASCII space, tab, CR or LF (XML's whitespace).
+    var isASCIIWhitespace: Bool {
+        utf8.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
+    /// Drops XML whitespace at both ends, byte-wise (no grapheme breaking on the hot path).
+    func trimmingASCIIWhitespace() -> String {
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) })
+        else { return "" }
+        guard let last = bytes.lastIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) })
+        else { return "" }
+        if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return self }
+        return String(self[first...last])
     }
 }

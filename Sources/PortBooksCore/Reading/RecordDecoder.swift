@@ -20,7 +20,7 @@ public struct RecordDecoder: Sendable {
         _ node: SourceNode, as kind: RecordKind, index: Int, into diagnostics: inout DiagnosticCollector
     ) -> ExportRecord? {
         let context = DecodeContext(file: file, syntax: syntax)
-        let path = "\(kind.arrayName)[\(index)]"
+        let path = FieldPath(kind.arrayName, index: index)
         let record: ExportRecord?
         switch kind {
         case .customer: record = context.customer(node, path: path).map(ExportRecord.customer)
@@ -50,11 +50,11 @@ final class DecodeContext {
     }
 
     /// An object's fields, or `nil` (reported) when the node is not an object.
-    func scope(_ node: SourceNode, path: String) -> ObjectScope? {
+    func scope(_ node: SourceNode, path: FieldPath) -> ObjectScope? {
         switch node.value {
         case .object(let fields):
             return ObjectScope(context: self, node: node, path: path, fields: fields)
-        case .text(let text) where syntax == .xml && text.allSatisfy(\.isWhitespace):
+        case .text(let text) where syntax == .xml && text.isASCIIWhitespace:
             return ObjectScope(context: self, node: node, path: path, fields: [])
         default:
             report(.wrongType, "\(path) must be an object, found \(node.typeName)", at: node.position)
@@ -64,13 +64,13 @@ final class DecodeContext {
 
     // MARK: Records
 
-    func customer(_ node: SourceNode, path: String) -> Customer? {
+    func customer(_ node: SourceNode, path: FieldPath) -> Customer? {
         guard let scope = scope(node, path: path) else { return nil }
         let id = scope.id("_id")
         let name = scope.text("company_name", required: true, maxLength: 500)
         var terms: Customer.PaymentTerms?
         if let termsNode = scope.optionalNode("defaultPaymentTerms"),
-            let termsScope = self.scope(termsNode, path: "\(path).defaultPaymentTerms")
+            let termsScope = self.scope(termsNode, path: path.child("defaultPaymentTerms"))
         {
             terms = Customer.PaymentTerms(
                 paymentTermsMethod: termsScope.text("paymentTermsMethod"), days: termsScope.count("days"))
@@ -86,7 +86,7 @@ final class DecodeContext {
     }
 
     func customerRef(_ scope: ObjectScope, field: String) -> CustomerRef? {
-        guard let node = scope.requiredNode(field), let ref = self.scope(node, path: "\(scope.path).\(field)")
+        guard let node = scope.requiredNode(field), let ref = self.scope(node, path: scope.fieldPath.child(field))
         else { return nil }
         let id = ref.id("_id")
         let name = ref.text("company_name", required: true, maxLength: 500)
@@ -94,7 +94,7 @@ final class DecodeContext {
         return CustomerRef(id: id, companyName: name, currency: ref.currency("currency"))
     }
 
-    func invoice(_ node: SourceNode, path: String) -> Invoice? {
+    func invoice(_ node: SourceNode, path: FieldPath) -> Invoice? {
         guard let scope = scope(node, path: path) else { return nil }
         let id = scope.id("_id")
         let number = scope.text("reference_number", required: true)
@@ -103,7 +103,7 @@ final class DecodeContext {
         let total = scope.amount("totalAmount", required: true)
         var chargeSets: [ChargeSet] = []
         for (index, setNode) in scope.array("chargeSets", required: true).enumerated() {
-            if let chargeSet = self.chargeSet(setNode, path: "\(path).chargeSets[\(index)]") {
+            if let chargeSet = self.chargeSet(setNode, path: path.child("chargeSets", index: index)) {
                 chargeSets.append(chargeSet)
             }
         }
@@ -122,17 +122,17 @@ final class DecodeContext {
             createdAt: createdAt, updatedAt: updatedAt, chargeSets: chargeSets)
     }
 
-    func chargeSet(_ node: SourceNode, path: String) -> ChargeSet? {
+    func chargeSet(_ node: SourceNode, path: FieldPath) -> ChargeSet? {
         guard let scope = scope(node, path: path) else { return nil }
         let loadNumber = scope.text("load_reference_number", required: true)
         let total = scope.amount("totalAmount", required: true)
         var load: Load?
         if let loadNode = scope.optionalNode("load") {
-            load = self.load(loadNode, path: "\(path).load")
+            load = self.load(loadNode, path: path.child("load"))
         }
         var charges: [Charge] = []
         for (index, chargeNode) in scope.array("pricing", required: true).enumerated() {
-            if let charge = self.charge(chargeNode, path: "\(path).pricing[\(index)]") { charges.append(charge) }
+            if let charge = self.charge(chargeNode, path: path.child("pricing", index: index)) { charges.append(charge) }
         }
         let billType = scope.choice("billType", ChargeSet.BillType.spellings)
         let id = scope.optionalID("_id")
@@ -143,10 +143,10 @@ final class DecodeContext {
             totalAmount: total, load: load, pricing: charges)
     }
 
-    func load(_ node: SourceNode, path: String) -> Load? {
+    func load(_ node: SourceNode, path: FieldPath) -> Load? {
         guard let scope = scope(node, path: path) else { return nil }
         return Load(
-            typeOfLoad: scope.choice("type_of_load", ["IMPORT": "IMPORT", "EXPORT": "EXPORT", "ROAD": "ROAD"]),
+            typeOfLoad: scope.choice("type_of_load", DecodeContext.loadTypes),
             containerNo: scope.containerNumber("containerNo"), containerSize: scope.text("containerSize"),
             containerType: scope.text("containerType"), chassisNo: scope.text("chassisNo"),
             sealNo: scope.text("sealNo"), bookingNo: scope.text("bookingNo"),
@@ -158,7 +158,7 @@ final class DecodeContext {
             deliveryDate: scope.day("deliveryDate"))
     }
 
-    func charge(_ node: SourceNode, path: String) -> Charge? {
+    func charge(_ node: SourceNode, path: FieldPath) -> Charge? {
         guard let scope = scope(node, path: path) else { return nil }
         let name = scope.text("name", required: true)
         let finalAmount = scope.amount("finalAmount", required: true)
@@ -172,7 +172,7 @@ final class DecodeContext {
         return charge
     }
 
-    func payment(_ node: SourceNode, path: String) -> Payment? {
+    func payment(_ node: SourceNode, path: FieldPath) -> Payment? {
         guard let scope = scope(node, path: path) else { return nil }
         let id = scope.id("_id")
         let caller = customerRef(scope, field: "caller")
@@ -180,7 +180,7 @@ final class DecodeContext {
         let amount = scope.amount("amount", required: true)
         var applications: [Payment.Application] = []
         for (index, applicationNode) in scope.array("invoices", required: true).enumerated() {
-            guard let application = self.scope(applicationNode, path: "\(path).invoices[\(index)]") else { continue }
+            guard let application = self.scope(applicationNode, path: path.child("invoices", index: index)) else { continue }
             let number = application.text("reference_number", required: true)
             let applied = application.amount("amount", required: true)
             let invoiceID = application.optionalID("invoiceId")
@@ -197,7 +197,7 @@ final class DecodeContext {
             referenceNo: referenceNo, notes: notes, invoices: applications)
     }
 
-    func creditMemo(_ node: SourceNode, path: String) -> CreditMemo? {
+    func creditMemo(_ node: SourceNode, path: FieldPath) -> CreditMemo? {
         guard let scope = scope(node, path: path) else { return nil }
         let id = scope.id("_id")
         let number = scope.text("credit_memo_number", required: true)
@@ -206,7 +206,7 @@ final class DecodeContext {
         let total = scope.amount("totalAmount", required: true)
         var lines: [CreditMemo.Line] = []
         for (index, lineNode) in scope.array("lines", required: true).enumerated() {
-            guard let line = self.scope(lineNode, path: "\(path).lines[\(index)]") else { continue }
+            guard let line = self.scope(lineNode, path: path.child("lines", index: index)) else { continue }
             let name = line.text("name", required: true)
             let amount = line.amount("amount", required: true)
             if let name, let amount {
@@ -224,9 +224,29 @@ final class DecodeContext {
     }
 }
 
+extension DecodeContext {
+    static let loadTypes = ["IMPORT": "IMPORT", "EXPORT": "EXPORT", "ROAD": "ROAD"]
+}
+
 extension CaseIterable where Self: RawRepresentable, RawValue == String {
-    /// Raw value → case, for ``ObjectScope/choice(_:_:)``.
-    static var spellings: [String: Self] {
+    /// Raw value → case, for ``ObjectScope/choice(_:_:)``; each type keeps one in a `static let`.
+    static func makeSpellings() -> [String: Self] {
         Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
     }
+}
+
+extension ChargeSet.BillType {
+    static let spellings = makeSpellings()
+}
+
+extension Charge.PerType {
+    static let spellings = makeSpellings()
+}
+
+extension Payment.Method {
+    static let spellings = makeSpellings()
+}
+
+extension CreditMemo.Status {
+    static let spellings = makeSpellings()
 }
