@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -64,10 +65,32 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PortBooksLedger",
+            dependencies: [
+                "PortBooksCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "PortBooksSync",
+            dependencies: [
+                "PortBooksCore",
+                "PortBooksXML",
+                "PortBooksLedger",
+                "PortBooksQuickBooks",
+                "PortBooksHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "PortBooksCommands",
             dependencies: [
                 "PortBooksCore",
                 "PortBooksXML",
+                "PortBooksLedger",
+                "PortBooksSync",
+                "PortBooksQuickBooks",
+                "PortBooksHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,9 +117,14 @@ let package = Package(
             name: "PortBooksCommandsTests",
             dependencies: ["PortBooksCommands", "PortBooksCore", "PortBooksXML"]
         ),
+        .testTarget(name: "PortBooksLedgerTests", dependencies: ["PortBooksLedger", "PortBooksCore"]),
+        .testTarget(
+            name: "PortBooksSyncTests",
+            dependencies: ["PortBooksSync", "PortBooksLedger", "PortBooksCore", "QBOSandbox"]
+        ),
         .testTarget(
             name: "PortBooksQuickBooksTests",
-            dependencies: ["PortBooksQuickBooks", "PortBooksHTTP", "QBOSandbox"]
+            dependencies: ["PortBooksQuickBooks", "PortBooksHTTP", "PortBooksCore", "QBOSandbox"]
         ),
         .testTarget(
             name: "QBOSandboxTests",

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksCore
 import Testing
 
 @testable import PortBooksQuickBooks

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksCore
 
 extension QuickBooksClient {
     /// The most items QuickBooks accepts in one batch (more fail with 1040).

@@ -1,3 +1,5 @@
+import PortBooksCore
+
 /// The `requestid` QuickBooks uses to make a write idempotent: a repeat with the same id
 /// replays the first response instead of writing again (reference/qbo-api.md §1.4).
 ///

@@ -1,8 +1,9 @@
 import Foundation
 
 /// SHA-256 (FIPS 180-4), enough for deriving request ids and state nonces; not for secrets at
-/// rest. Kept local so the client needs no crypto package (CommonCrypto is absent on Linux).
-struct SHA256 {
+/// rest. Kept local so PortBooks needs no crypto package (CommonCrypto is absent on Linux):
+/// content hashes of staged records, request ids, OAuth state nonces.
+public enum SHA256 {
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -15,7 +16,7 @@ struct SHA256 {
     ]
 
     /// The 32-byte digest of `data`.
-    static func hash(_ data: some Sequence<UInt8>) -> [UInt8] {
+    public static func hash(_ data: some Sequence<UInt8>) -> [UInt8] {
         var message = Array(data)
         let bitLength = UInt64(message.count) * 8
         message.append(0x80)
@@ -66,7 +67,7 @@ struct SHA256 {
     }
 
     /// The digest as 64 lower-case hex characters.
-    static func hexDigest(_ string: String) -> String {
+    public static func hexDigest(_ string: String) -> String {
         hash(Array(string.utf8)).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex

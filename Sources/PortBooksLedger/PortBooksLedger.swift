@@ -1,0 +1,2 @@
+/// The ledger (issue #6): SQLite state through GRDB.
+enum PortBooksLedgerModule {}
