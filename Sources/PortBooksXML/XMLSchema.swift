@@ -7,9 +7,28 @@ import Foundation
 public final class XMLSchema: @unchecked Sendable {
     let pointer: xmlSchemaPtr
 
-    /// The drop-file schema, `schemas/portpro-export.xsd`, compiled into the tool.
+    /// The drop-file schema, `schemas/portpro-export.xsd`, compiled into the tool — without
+    /// its `xs:unique` constraints.
+    ///
+    /// Those constraints are for standard validators (`xmllint --schema`). libxml2 keeps an
+    /// identity-constraint table that grows with the document (a 1 GB export peaked at 220 MB),
+    /// while the reader's own duplicate check (``RecordAssembler``) keeps 8 bytes per id and
+    /// reports the same problem with the record's path.
     public static func portproExport() throws -> XMLSchema {
-        try XMLSchema(text: EmbeddedSchema.portproExportXSD, name: "portpro-export.xsd")
+        try XMLSchema(text: withoutIdentityConstraints(EmbeddedSchema.portproExportXSD), name: "portpro-export.xsd")
+    }
+
+    /// The schema text without `<xs:unique>…</xs:unique>` (and `xs:key`) blocks.
+    static func withoutIdentityConstraints(_ text: String) -> String {
+        var result = text
+        for element in ["xs:unique", "xs:key"] {
+            while let start = result.range(of: "<\(element) "),
+                let end = result.range(of: "</\(element)>", range: start.upperBound..<result.endIndex)
+            {
+                result.removeSubrange(start.lowerBound..<end.upperBound)
+            }
+        }
+        return result
     }
 
     /// Compiles a schema from its text; errors name the schema's lines.
