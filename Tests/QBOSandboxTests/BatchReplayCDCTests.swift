@@ -118,6 +118,13 @@ import Testing
             #expect(invoices[0]["status"] == "Deleted")
             #expect(invoices[0]["Id"]?.stringValue == id)
             #expect(responses[1]["Customer"]?.arrayValue?.first?["DisplayName"] == "Changed Later")
+            let batch = try await api.post(
+                "batch",
+                #"{"BatchItemRequest":[{"bId":"c","CDCQuery":{"Entities":"Invoice","ChangedSince":"\#(since)"}}]}"#)
+            let stub = batch.json["BatchItemResponse"]?.arrayValue?.first?["CDCResponse"]?.arrayValue?.first?[
+                "QueryResponse"]?
+                .arrayValue?.first?["Invoice"]?.arrayValue?.first
+            #expect(stub?["status"] == "Deleted")
             let old = CompanyTime().metaTime(clock.now().addingTimeInterval(-31 * 86400)).replacingOccurrences(
                 of: "+", with: "%2B")
             let tooOld = try await api.get("cdc?entities=Invoice&changedSince=\(old)")

@@ -273,6 +273,11 @@ public actor SandboxEngine {
                 if let q = obj["Query"]?.stringValue {
                     stats.reads += 1
                     out["QueryResponse"] = try company.query(q, time: time)
+                } else if let cdcQuery = obj["CDCQuery"] {
+                    stats.reads += 1
+                    let entities = cdcQuery["Entities"]?.stringValue ?? cdcQuery["entities"]?.stringValue
+                    let since = cdcQuery["ChangedSince"]?.stringValue ?? cdcQuery["changedSince"]?.stringValue
+                    out["CDCResponse"] = try changes(entities: entities, changedSince: since, company)
                 } else if let key = obj.keys.first(where: { EntityKind.named($0) != nil }),
                     let kind = EntityKind.named(key),
                     let entity = obj[key]?.objectValue
@@ -301,8 +306,15 @@ public actor SandboxEngine {
 
     /// `GET /cdc?entities=…&changedSince=…`.
     private func cdc(_ request: APIRequest, _ company: Company) throws(QBOFault) -> SandboxReply {
-        guard let list = request.query["entities"], !list.isEmpty else { throw QBOFault.required("entities") }
-        guard let sinceText = request.query["changedSince"] else { throw QBOFault.required("changedSince") }
+        envelope(
+            "CDCResponse",
+            try changes(entities: request.query["entities"], changedSince: request.query["changedSince"], company))
+    }
+
+    /// The `CDCResponse` array for a CDC request or a batch `CDCQuery` item.
+    private func changes(entities: String?, changedSince: String?, _ company: Company) throws(QBOFault) -> JSONValue {
+        guard let list = entities, !list.isEmpty else { throw QBOFault.required("entities") }
+        guard let sinceText = changedSince else { throw QBOFault.required("changedSince") }
         guard let since = time.parse(sinceText) else {
             throw QBOFault(
                 code: "2010", message: "Request has invalid or unsupported property",
@@ -320,6 +332,6 @@ public actor SandboxEngine {
             }
             kinds.append(kind)
         }
-        return envelope("CDCResponse", company.changes(entities: kinds, since: since, time: time))
+        return company.changes(entities: kinds, since: since, time: time)
     }
 }
