@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import PortBooksCore
+import PortBooksSync
+
+/// `portbooks map FILE… [--json]`: what would be sent to QuickBooks, per record.
+struct Map: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what would be sent to QuickBooks for each record; no network, no ledger.",
+        discussion: """
+            Reads the drop files, maps every record through portbooks.toml (items, templates, custom \
+            fields, limits) and prints the QuickBooks payload of each record, or its problems. \
+            Invalid files are reported as by `validate` and not mapped. Exits 0 when nothing needs \
+            attention, 3 when a record has problems or a file is invalid, 1 on a settings error.
+            """
+    )
+
+    @Argument(help: "The JSON or XML export files to map.")
+    var files: [String]
+
+    @Flag(help: "Print one JSON document (records with payloads or problems, and a summary) on stdout.")
+    var json = false
+
+    @OptionGroup var config: ConfigOptions
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("Name at least one file to map.") }
+    }
+
+    func run() throws {
+        let settings = try config.loadSettings()
+        let mapper = RecordMapper(settings: settings)
+        let readers = DropFileReaders()
+        var report = MappingReport()
+        for file in files {
+            var records: [ExportRecord] = []
+            let result = try readers.reader(for: file).read { records.append($0) }
+            guard result.isValid else {
+                for diagnostic in result.diagnostics.kept { Terminal.standardError(diagnostic.description) }
+                if result.diagnostics.omitted > 0 {
+                    Terminal.standardError("\(file): … and \(result.diagnostics.omitted) more problems not shown")
+                }
+                Terminal.standardError("\(file): INVALID — not mapped")
+                report.summary.invalidFiles += 1
+                continue
+            }
+            for record in records { report.add(record, file: file, mapper: mapper) }
+        }
+        if json {
+            print(try report.jsonText())
+        } else {
+            try printText(report)
+        }
+        if report.summary.problems > 0 || report.summary.invalidFiles > 0 { throw PortBooksExit.problems }
+    }
+
+    private func printText(_ report: MappingReport) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for entry in report.records {
+            let amount = entry.amount.map { " " + Money.format($0) } ?? ""
+            let what = entry.entity.replacingOccurrences(of: "_", with: " ")
+            switch entry.status {
+            case "ok":
+                print("\(what) \(entry.number) (\(entry.customer))\(amount): ok → \(entry.quickbooksEntity ?? "")")
+                if let payload = entry.payload {
+                    let text = String(decoding: try encoder.encode(payload), as: UTF8.self)
+                    print(text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+                }
+            case "problem":
+                let count = entry.problems?.count ?? 0
+                print("\(what) \(entry.number) (\(entry.customer))\(amount): \(count) problem\(count == 1 ? "" : "s")")
+                for problem in entry.problems ?? [] {
+                    print("    [\(problem.code.rawValue)] \(problem.field): \(problem.message)")
+                    print("        fix: \(problem.suggestion)")
+                }
+            default:
+                print("\(what) \(entry.number) (\(entry.customer))\(amount): not synced ([sync] is off for it)")
+            }
+        }
+        let summary = report.summary
+        var line = "\(summary.records) records: \(summary.ok) ok, \(summary.problems) with problems"
+        if summary.notSynced > 0 { line += ", \(summary.notSynced) not synced" }
+        if summary.invalidFiles > 0 { line += "; \(summary.invalidFiles) invalid file(s)" }
+        print(line)
+    }
+}
