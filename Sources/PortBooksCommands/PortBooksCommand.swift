@@ -13,7 +13,7 @@ public struct PortBooksCommand: ParsableCommand {
             64 usage error; 75 try later (another run holds the lock, or QuickBooks is unreachable).
             """,
         version: PortBooksVersion.current,
-        subcommands: [Validate.self, Generate.self]
+        subcommands: [Init.self, Validate.self, Map.self, Generate.self]
     )
 
     public init() {}
