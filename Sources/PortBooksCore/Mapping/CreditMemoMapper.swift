@@ -17,13 +17,11 @@ public struct CreditMemoMapper: Sendable {
         let context = TemplateContext.creditMemo(memo)
         let builder = LineBuilder(settings: settings)
         var lines: [QBLine] = []
-        var skippedTax = Decimal(0)
         var unmapped: [String: [String]] = [:]
         var unmappedOrder: [String] = []
         for (index, line) in memo.lines.enumerated() {
             let isTax = settings.tax.isTax(name: line.name, chargeType: nil)
             if isTax && settings.tax.mode == .skip {
-                skippedTax += line.amount
                 continue
             }
             let itemName = isTax && !settings.tax.item.isEmpty ? settings.tax.item : settings.items.item(for: line.name)
@@ -43,7 +41,7 @@ public struct CreditMemoMapper: Sendable {
         for name in unmappedOrder {
             problems.append(LineBuilder.unmappedProblem(name, lines: unmapped[name] ?? []))
         }
-        let total = lines.reduce(Decimal(0)) { $0 + $1.amount } + skippedTax
+        let total = memo.lines.reduce(Decimal(0)) { $0 + $1.amount }
         if total != memo.totalAmount {
             problems.append(
                 MappingProblem(

@@ -19,7 +19,6 @@ public struct InvoiceMapper: Sendable {
         let invoiceContext = TemplateContext.invoice(invoice)
         let lines = LineBuilder(settings: settings)
         var qbLines: [QBLine] = []
-        var skippedTax = Decimal(0)
         var unmapped: [String: [String]] = [:]
         var unmappedOrder: [String] = []
         let headers = settings.invoices.groupLinesByChargeSet && invoice.chargeSets.count > 1
@@ -47,7 +46,6 @@ public struct InvoiceMapper: Sendable {
                 setSum += charge.finalAmount
                 let isTax = settings.tax.isTax(name: charge.name, chargeType: charge.chargeType)
                 if isTax && settings.tax.mode == .skip {
-                    skippedTax += charge.finalAmount
                     continue
                 }
                 let context = setContext.merging(.charge(charge, index: chargeIndex + 1))
@@ -81,13 +79,14 @@ public struct InvoiceMapper: Sendable {
             problems.append(LineBuilder.unmappedProblem(name, lines: unmapped[name] ?? []))
         }
 
-        let linesTotal = qbLines.reduce(Decimal(0)) { $0 + $1.amount } + skippedTax
+        // PortPro's own amounts, before any rounding (a rounded amount is already `amount-precision`).
+        let linesTotal = invoice.chargeSets.flatMap(\.pricing).reduce(Decimal(0)) { $0 + $1.finalAmount }
         if linesTotal != invoice.totalAmount {
             let difference = invoice.totalAmount - linesTotal
             problems.append(
                 MappingProblem(
                     code: .totalMismatch, field: "Line",
-                    message: "The lines add up to \(Money.format(linesTotal)), but PortPro's invoice total is "
+                    message: "The charges add up to \(Money.format(linesTotal)), but PortPro's invoice total is "
                         + "\(Money.format(invoice.totalAmount)) (difference \(Money.format(difference))).",
                     suggestion:
                         "Correct the invoice in PortPro so its charges add up to its total, and export it again."
