@@ -1,10 +1,93 @@
 #!/usr/bin/env bash
-# `make demo`: the example drop set through PortBooks on the embedded defaults.
+# `make demo`: the main job on the embedded defaults — a qbo-sandbox and a SQLite ledger.
+#
+# Starts qbo-sandbox on a free loopback port, makes demo/ with `portbooks init --sandbox`, connects
+# (curl follows the authorize URL, as a browser would), drops fixtures/drop-example/ into the inbox,
+# runs `portbooks sync`, prints the summary and the first rows of problems.csv, applies the example
+# resolution file, syncs again, and stops the sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/debug/portbooks
-echo "== Validating fixtures/drop-example (JSON and XML) =="
-"$bin" validate fixtures/drop-example/*.json fixtures/drop-example/*.xml
+root=$(pwd)
+bin="$root/.build/debug"
+demo="$root/demo"
+
+rm -rf "$demo"
+mkdir -p "$demo"
+log="$demo/qbo-sandbox.log"
+"$bin/qbo-sandbox" --port 0 --state "$demo/sandbox-state" >"$demo/sandbox.out" 2>"$log" &
+sandbox=$!
+trap 'kill $sandbox 2>/dev/null || true; wait $sandbox 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q "^listening on " "$demo/sandbox.out" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(sed -n 's/^listening on //p' "$demo/sandbox.out" | head -n 1)
+[ -n "$url" ] || { echo "demo: qbo-sandbox did not start; see $log" >&2; exit 1; }
+echo "== qbo-sandbox listening on $url"
+
+"$bin/portbooks" init "$demo" --sandbox "$url" >/dev/null
+# The example settings map the example's charge codes; keep the sandbox connection from init.
+python3 - "$demo/portbooks.toml" "$root/fixtures/drop-example/portbooks.toml" <<'PY'
+import re, sys
+demo_path, example_path = sys.argv[1], sys.argv[2]
+demo = open(demo_path).read()
+example = open(example_path).read()
+def section(text, name):
+    match = re.search(r"(?ms)^\[" + re.escape(name) + r"\]\n.*?(?=^\[(?!" + re.escape(name) + r"[.\]])|\Z)", text)
+    return match.group(0) if match else ""
+connection = section(demo, "quickbooks")
+rest = re.sub(r"(?ms)^\[quickbooks\]\n.*?(?=^\[|\Z)", "", example)
+open(demo_path, "w").write(connection + "\n" + rest)
+PY
+config="$demo/portbooks.toml"
+
+echo "== portbooks connect (curl follows the authorize URL, as a browser would)"
+"$bin/portbooks" connect --config "$config" --port 0 >"$demo/connect.out" 2>&1 &
+connect=$!
+for _ in $(seq 1 100); do
+  authorize=$(grep -Eo 'https?://[^ ]+/connect/oauth2[^ ]*' "$demo/connect.out" 2>/dev/null | head -n 1 || true)
+  [ -n "$authorize" ] && break
+  sleep 0.1
+done
+curl -sS -L -o /dev/null "$authorize"
+wait $connect
+grep -E "^Connected" "$demo/connect.out"
+"$bin/portbooks" connect --config "$config" --status | sed 's/^/   /'
+
 echo
-echo "== A refused file gets file:line:col and a stable code =="
-"$bin" validate fixtures/invalid/unknown-enum.json fixtures/invalid/xxe-external-entity.xml || true
+echo "== Dropping fixtures/drop-example/*.json into the inbox; portbooks sync"
+cp "$root"/fixtures/drop-example/*.json "$demo/inbox/"
+set +e
+"$bin/portbooks" sync --config "$config" --settle 0
+status=$?
+set -e
+echo "   (exit $status: 3 means done, with records in problems.csv)"
+
+echo
+echo "== The first rows of reports/problems.csv"
+python3 - "$demo/reports/problems.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as handle:
+    rows = list(csv.DictReader(handle))
+for row in rows[:8]:
+    print(f"   {row['entity']:<12} {row['number']:<24} {row['problem_code']:<26} {row['problem'][:90]}")
+    if row.get("suggestion"):
+        print(f"   {'':<12} {'':<24} {'→ ' + row['suggestion'][:100]}")
+print(f"   ({len(rows)} rows)")
+PY
+
+echo
+echo "== Running sync again: nothing is sent twice"
+set +e
+"$bin/portbooks" sync --config "$config" --settle 0 | grep -E "API calls|problems:"
+set -e
+
+echo
+echo "== QuickBooks (the sandbox) now holds:"
+for entity in Customer Invoice Payment CreditMemo; do
+  realm=$(curl -sS "$url/_sandbox/realms" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
+  count=$(curl -sS "$url/_sandbox/realms/$realm/$entity" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+  printf '   %-11s %s\n' "$entity" "$count"
+done
+echo
+echo "Reports: $demo/reports/ (problems.csv, runs/<run-id>/results-*.csv, summary.json)"

@@ -13,7 +13,10 @@ public struct PortBooksCommand: ParsableCommand {
             64 usage error; 75 try later (another run holds the lock, or QuickBooks is unreachable).
             """,
         version: PortBooksVersion.current,
-        subcommands: [Init.self, Validate.self, Map.self, Generate.self]
+        subcommands: [
+            Init.self, Connect.self, Validate.self, Map.self, SyncCommand.self, Import.self, ProblemsCommand.self,
+            StatusCommand.self, Generate.self,
+        ]
     )
 
     public init() {}

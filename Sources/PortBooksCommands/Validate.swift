@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortBooksCore
+import PortBooksSync
 import PortBooksXML
 
 /// `portbooks validate FILE…`: parse and schema-validate drop files; no ledger, no network.

@@ -4,7 +4,7 @@ import Foundation
 /// rest. Kept local so PortBooks needs no crypto package (CommonCrypto is absent on Linux):
 /// content hashes of staged records, request ids, OAuth state nonces.
 public enum SHA256 {
-    private static let roundConstants: [UInt32] = [
+    fileprivate static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
         0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
@@ -17,19 +17,69 @@ public enum SHA256 {
 
     /// The 32-byte digest of `data`.
     public static func hash(_ data: some Sequence<UInt8>) -> [UInt8] {
-        var message = Array(data)
-        let bitLength = UInt64(message.count) * 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-        }
+        var hasher = Hasher()
+        hasher.update(Array(data))
+        return hasher.finalize()
+    }
 
-        var state: [UInt32] = [
+    /// The hex digest of a file's bytes, read in 1 MiB pieces (files of any size).
+    public static func hexDigest(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        var hasher = Hasher()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update([UInt8](chunk))
+        }
+        return hex(hasher.finalize())
+    }
+
+    /// An incremental SHA-256: `update` any number of times, then `finalize` once.
+    public struct Hasher {
+        private var state: [UInt32] = [
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
         ]
-        var schedule = [UInt32](repeating: 0, count: 64)
-        for chunk in stride(from: 0, to: message.count, by: 64) {
+        private var pending: [UInt8] = []
+        private var length: UInt64 = 0
+        private var schedule = [UInt32](repeating: 0, count: 64)
+
+        public init() {}
+
+        public mutating func update(_ bytes: [UInt8]) {
+            length &+= UInt64(bytes.count)
+            var offset = 0
+            if !pending.isEmpty {
+                let take = min(64 - pending.count, bytes.count)
+                pending.append(contentsOf: bytes[0..<take])
+                offset = take
+                if pending.count == 64 {
+                    let block = pending
+                    compress(block, at: 0)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            while bytes.count - offset >= 64 {
+                compress(bytes, at: offset)
+                offset += 64
+            }
+            if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
+        }
+
+        public mutating func finalize() -> [UInt8] {
+            let bitLength = length &* 8
+            var tail = pending
+            tail.append(0x80)
+            while tail.count % 64 != 56 { tail.append(0) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+            }
+            for block in stride(from: 0, to: tail.count, by: 64) { compress(tail, at: block) }
+            pending.removeAll()
+            return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
+        }
+
+        private mutating func compress(_ message: [UInt8], at chunk: Int) {
             for index in 0..<16 {
                 let base = chunk + index * 4
                 schedule[index] =
@@ -48,7 +98,7 @@ public enum SHA256 {
             for index in 0..<64 {
                 let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
                 let choice = (e & f) ^ (~e & g)
-                let temp1 = h &+ s1 &+ choice &+ roundConstants[index] &+ schedule[index]
+                let temp1 = h &+ s1 &+ choice &+ SHA256.roundConstants[index] &+ schedule[index]
                 let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
                 let majority = (a & b) ^ (a & c) ^ (b & c)
                 let temp2 = s0 &+ majority
@@ -63,18 +113,27 @@ public enum SHA256 {
             state[6] &+= g
             state[7] &+= h
         }
-        return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
     }
 
-    /// The digest as 64 lower-case hex characters.
-    public static func hexDigest(_ string: String) -> String {
-        hash(Array(string.utf8)).map { byte in
+    static func hex(_ digest: [UInt8]) -> String {
+        digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
 
-    private static func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
-        (value >> count) | (value << (32 - count))
+    /// The digest as 64 lower-case hex characters.
+    public static func hexDigest(_ string: String) -> String {
+        hex(hash(Array(string.utf8)))
     }
+
+    /// The hex digest of bytes.
+    public static func hexDigest(bytes: some Sequence<UInt8>) -> String {
+        hex(hash(bytes))
+    }
+
+}
+
+private func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
+    (value >> count) | (value << (32 - count))
 }

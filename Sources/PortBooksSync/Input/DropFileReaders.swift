@@ -5,25 +5,28 @@ import PortBooksXML
 /// Picks the reader for a drop file: by extension, else by its first byte.
 ///
 /// Compiles the XSD once, on the first XML file, and shares it between files.
-final class DropFileReaders {
+///
+/// Not thread-safe: one per run.
+public final class DropFileReaders {
     private var schema: XMLSchema?
 
-    init() {}
+    public init() {}
 
-    func reader(for path: String) throws -> any ExportReader {
+    /// The reader for `path`; `displayName` is what diagnostics show (default: the path).
+    public func reader(for path: String, displayName: String? = nil) throws -> any ExportReader {
         let format = ExportFormat(path: path) ?? Self.sniff(path) ?? .json
         switch format {
         case .json:
-            return JSONExportReader(path: path, displayName: path)
+            return JSONExportReader(path: path, displayName: displayName ?? path)
         case .xml:
             let compiled = try schema ?? XMLSchema.portproExport()
             schema = compiled
-            return XMLExportReader(path: path, displayName: path, schema: compiled)
+            return XMLExportReader(path: path, displayName: displayName ?? path, schema: compiled)
         }
     }
 
     /// `{` or `[` first means JSON, `<` means XML; anything else is left to the JSON reader to refuse.
-    static func sniff(_ path: String) -> ExportFormat? {
+    public static func sniff(_ path: String) -> ExportFormat? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 512)) ?? Data())
@@ -33,12 +36,5 @@ final class DropFileReaders {
         case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
         default: return nil
         }
-    }
-}
-
-/// Writing to the terminal's streams.
-enum Terminal {
-    static func standardError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

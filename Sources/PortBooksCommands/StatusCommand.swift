@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import PortBooksCore
+import PortBooksLedger
+import PortBooksSync
+
+/// `portbooks status`: ledger counts per entity and state, and the last runs.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show ledger counts per entity and state, and the last runs.")
+
+    @OptionGroup var config: ConfigOptions
+
+    @Flag(help: "Print JSON for machines.")
+    var json = false
+
+    func run() throws {
+        let settings = try config.loadSettings()
+        let folders = ProjectFolders(settings: settings)
+        guard FileManager.default.fileExists(atPath: folders.ledgerPath) else {
+            Terminal.standardError("error: no ledger at \(folders.ledgerPath): nothing has been synced yet")
+            throw PortBooksExit.couldNotRun
+        }
+        let ledger = try LedgerStore.open(path: folders.ledgerPath)
+        let counts = try ledger.counts()
+        let runs = try ledger.lastRuns(limit: 5)
+        let reconnect = try ledger.value(forMeta: "reconnect_needed") == "true"
+        if json {
+            var object: [String: Any] = [:]
+            object["counts"] = Dictionary(
+                uniqueKeysWithValues: counts.map { kind, states in
+                    (kind.rawValue, Dictionary(uniqueKeysWithValues: states.map { ($0.key.rawValue, $0.value) }))
+                })
+            object["reconnectNeeded"] = reconnect
+            object["runs"] = runs.map { ["id": $0.id, "command": $0.command, "status": $0.status ?? ""] }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        if reconnect { print("QuickBooks needs reconnecting: run `portbooks connect`.") }
+        print("entity        " + RecordState.allCases.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
+        for kind in RecordKind.allCases.sorted() {
+            let states = counts[kind] ?? [:]
+            let cells = RecordState.allCases.map { String(states[$0] ?? 0).padding(toLength: 13, withPad: " ", startingAt: 0) }
+            print(kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + cells.joined())
+        }
+        if !runs.isEmpty {
+            print("\nlast runs:")
+            for run in runs { print("  \(run.id)  \(run.command)  \(run.status ?? "running or interrupted")") }
+        }
+    }
+}
+
+/// `portbooks problems`: write the current problem list.
+struct ProblemsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "problems",
+        abstract: "Write the current problem list (problems.csv) for a spreadsheet.",
+        discussion: "Fill the action column, save into resolutions/ (or run `portbooks resolve FILE.csv`).")
+
+    @OptionGroup var config: ConfigOptions
+
+    @Option(help: "Where to write it (default: reports/problems.csv).")
+    var out: String?
+
+    func run() throws {
+        let settings = try config.loadSettings()
+        let folders = ProjectFolders(settings: settings)
+        let ledger = try LedgerStore.open(path: folders.ledgerPath)
+        let target = out.map { URL(fileURLWithPath: $0) } ?? folders.problemsFile
+        try ProblemsFile.write(ledger: ledger, to: target)
+        let count = try ledger.problemRecords().count
+        print("\(count) record(s) need attention: \(target.path)")
+        if count > 0 { throw PortBooksExit.problems }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PortBooksCore
+import PortBooksSync
+
+/// `portbooks sync`: the drop folder, once (cron) or polling (`--watch`).
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Process the drop folder: stage new files, push to QuickBooks, write the reports.",
+        discussion: """
+            Safe to run from cron every few minutes: a file is taken only when complete and only \
+            once per content, a second concurrent run exits 75, and a crashed run resumes without \
+            sending anything twice. Exit 0: nothing needs attention; 3: see reports/problems.csv.
+            """
+    )
+
+    @OptionGroup var config: ConfigOptions
+
+    @Flag(help: "Keep polling the inbox until SIGINT or SIGTERM (finishes the batch in flight).")
+    var watch = false
+
+    @Option(help: "Seconds between polls with --watch.")
+    var interval = 30
+
+    @Flag(help: "Stage and plan, but write nothing to QuickBooks.")
+    var dryRun = false
+
+    @Option(help: "Seconds a drop file must be unchanged before it is taken.")
+    var settle = 2.0
+
+    func run() async throws {
+        let settings = try config.loadSettings()
+        let stop = StopSignal()
+        var last: SyncEngine.Summary?
+        repeat {
+            last = try await RunOnce.run(
+                settings: settings, files: nil, dryRun: dryRun, command: "sync", settle: settle)
+            if watch {
+                for _ in 0..<max(1, interval) where !stop.requested {
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+        } while watch && !stop.requested
+        if let last, last.exitCode != 0 { throw ExitCode(last.exitCode) }
+    }
+}
+
+/// `portbooks import FILE…`: the same engine over named files, for migrations.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the sync engine over named export files (one-shot migrations); resumable.",
+        discussion: """
+            Files are staged whole or not at all and left where they are. Progress goes to stderr. \
+            Interrupted (Ctrl-C, a crash, a reboot)? Run the same command again: what was sent is not \
+            sent again, and files already staged are not read again.
+            """
+    )
+
+    @OptionGroup var config: ConfigOptions
+
+    @Argument(help: "The export files to import.")
+    var files: [String]
+
+    @Flag(help: "Stage and plan, but write nothing to QuickBooks.")
+    var dryRun = false
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("Name at least one file to import.") }
+        for file in files where !FileManager.default.fileExists(atPath: file) {
+            throw ValidationError("No such file: \(file)")
+        }
+    }
+
+    func run() async throws {
+        let settings = try config.loadSettings()
+        let summary = try await RunOnce.run(
+            settings: settings, files: files, dryRun: dryRun, command: "import", settle: 0)
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+}
+
+/// The shared body of `sync` and `import`: run, print the summary, map errors to exit codes.
+enum RunOnce {
+    static func run(settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double) async throws
+        -> SyncEngine.Summary
+    {
+        let engine: SyncEngine
+        do {
+            engine = try SyncEngine(settings: settings)
+        } catch {
+            Terminal.standardError("error: \(error)")
+            throw PortBooksExit.couldNotRun
+        }
+        var options = SyncEngine.Options(files: files, dryRun: dryRun, command: command)
+        options.settleTime = settle
+        let progress = TerminalProgress()
+        let summary: SyncEngine.Summary
+        do {
+            summary = try await engine.run(options, progress: progress) {
+                try QuickBooksConnection(settings: settings).client().0
+            }
+        } catch let error as RunLockError {
+            Terminal.standardError("error: \(error)")
+            throw PortBooksExit.tryLater
+        }
+        SummaryPrinter.print(summary, folders: engine.folders)
+        return summary
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import PortBooksCore
+
+/// Where a record stands with QuickBooks.
+public enum RecordState: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Staged, waiting to be pushed (new, changed, or asked to retry).
+    case pending
+    /// In QuickBooks with its current content.
+    case synced
+    /// Could not sync; in problems.csv.
+    case problem
+    /// Waits for another record (its customer, or the invoice a payment applies to).
+    case blocked
+    /// Taken off the problem list without syncing (`clear`); never pushed again.
+    case cleared
+    /// An invoice paid outside QuickBooks' sync (`mark-paid`): its later payments and edits are not pushed.
+    case paidOutside = "paid_outside"
+}
+
+/// One PortPro record as the ledger holds it: its staged content and its QuickBooks link.
+public struct LedgerRecord: Hashable, Sendable {
+    public var id: Int64
+    public var kind: RecordKind
+    public var portproID: String
+    /// Invoice / credit memo number, payment reference, or customer name.
+    public var number: String?
+    public var customerName: String?
+    public var customerPortproID: String?
+    /// The total, two decimals.
+    public var amount: String?
+    /// Canonical JSON of the model record.
+    public var content: Data
+    public var contentHash: String
+    public var qbID: String?
+    public var syncToken: String?
+    /// The content hash last pushed successfully.
+    public var syncedHash: String?
+    public var state: RecordState
+    /// Bumped when a person asks for a new QuickBooks object (`remove-qb-id`): a new requestid.
+    public var generation: Int
+    public var problemCode: String?
+    public var problemMessage: String?
+    public var suggestion: String?
+    public var blockedBy: String?
+    public var attempts: Int
+    public var firstProblemAt: String?
+    public var sourceFile: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    init(row: Row) throws {
+        id = row["id"]
+        let kindText: String = row["kind"]
+        guard let kind = RecordKind(rawValue: kindText) else { throw LedgerError.corrupt("unknown kind \(kindText)") }
+        self.kind = kind
+        portproID = row["portpro_id"]
+        number = row["number"]
+        customerName = row["customer_name"]
+        customerPortproID = row["customer_portpro_id"]
+        amount = row["amount"]
+        content = row["content"]
+        contentHash = row["content_hash"]
+        qbID = row["qb_id"]
+        syncToken = row["sync_token"]
+        syncedHash = row["synced_hash"]
+        let stateText: String = row["state"]
+        guard let state = RecordState(rawValue: stateText) else { throw LedgerError.corrupt("unknown state \(stateText)") }
+        self.state = state
+        generation = row["generation"]
+        problemCode = row["problem_code"]
+        problemMessage = row["problem_message"]
+        suggestion = row["suggestion"]
+        blockedBy = row["blocked_by"]
+        attempts = row["attempts"]
+        firstProblemAt = row["first_problem_at"]
+        sourceFile = row["source_file"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+    }
+
+    /// The staged PortPro record.
+    public func decoded() throws -> ExportRecord {
+        try CanonicalContent.decode(kind: kind, content)
+    }
+}
+
+/// The canonical JSON of a record: sorted keys, exact decimals, days as `YYYY-MM-DD`. Its
+/// SHA-256 is the content hash that decides whether a record changed.
+public enum CanonicalContent {
+    public static func encode(_ record: ExportRecord) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        switch record {
+        case .customer(let value): return try encoder.encode(value)
+        case .invoice(let value): return try encoder.encode(value)
+        case .payment(let value): return try encoder.encode(value)
+        case .creditMemo(let value): return try encoder.encode(value)
+        }
+    }
+
+    public static func decode(kind: RecordKind, _ data: Data) throws -> ExportRecord {
+        let decoder = JSONDecoder()
+        switch kind {
+        case .customer: return .customer(try decoder.decode(Customer.self, from: data))
+        case .invoice: return .invoice(try decoder.decode(Invoice.self, from: data))
+        case .payment: return .payment(try decoder.decode(Payment.self, from: data))
+        case .creditMemo: return .creditMemo(try decoder.decode(CreditMemo.self, from: data))
+        }
+    }
+
+    /// The columns a person reads in reports: number, customer, amount.
+    static func summary(_ record: ExportRecord) -> (number: String?, customer: String?, customerID: String?, amount: String?) {
+        switch record {
+        case .customer(let value):
+            return (value.companyName, value.companyName, value.id, nil)
+        case .invoice(let value):
+            return (value.referenceNumber, value.caller.companyName, value.caller.id, Money.format(value.totalAmount))
+        case .payment(let value):
+            return (value.referenceNo, value.caller.companyName, value.caller.id, Money.format(value.amount))
+        case .creditMemo(let value):
+            return (value.creditMemoNumber, value.caller.companyName, value.caller.id, Money.format(value.totalAmount))
+        }
+    }
+}
+
+/// The ledger's one error type.
+public enum LedgerError: Error, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case corrupt(String)
+    case noSuchRecord(Int64)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "the ledger \(path) cannot be opened: \(reason)"
+        case .corrupt(let detail): "the ledger holds something unexpected: \(detail)"
+        case .noSuchRecord(let id): "the ledger has no record #\(id)"
+        }
+    }
+}

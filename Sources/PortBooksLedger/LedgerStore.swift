@@ -1,0 +1,342 @@
+import Foundation
+import GRDB
+import PortBooksCore
+
+/// The ledger: PortBooks' state in SQLite (`state/portbooks.sqlite`, WAL), owned by this one
+/// type. Callers never build SQL; every write method is named for what it means and runs in
+/// one transaction, with an audit row, so a record's state and its QuickBooks ID always
+/// change together.
+///
+/// Thread-safety: `Sendable`; GRDB serialises writes and lets reads run beside them.
+public final class LedgerStore: Sendable {
+    let writer: any DatabaseWriter
+    public let path: String
+
+    init(writer: any DatabaseWriter, path: String) throws {
+        self.writer = writer
+        self.path = path
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) the ledger file and brings its schema up to date.
+    public static func open(path: String) throws -> LedgerStore {
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            return try LedgerStore(writer: try DatabasePool(path: path, configuration: configuration), path: path)
+        } catch let error as DatabaseError {
+            throw LedgerError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// A fresh ledger in memory (tests).
+    public static func inMemory() throws -> LedgerStore {
+        try LedgerStore(writer: try DatabaseQueue(), path: ":memory:")
+    }
+
+    // MARK: Schema
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-records") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE records (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL CHECK (kind IN ('customer', 'invoice', 'payment', 'credit_memo')),
+                        portpro_id TEXT NOT NULL,
+                        number TEXT,
+                        customer_name TEXT,
+                        customer_portpro_id TEXT,
+                        amount TEXT,
+                        content BLOB NOT NULL,
+                        content_hash TEXT NOT NULL,
+                        qb_id TEXT,
+                        sync_token TEXT,
+                        synced_hash TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'synced', 'problem', 'blocked', 'cleared', 'paid_outside')),
+                        generation INTEGER NOT NULL DEFAULT 0,
+                        problem_code TEXT,
+                        problem_message TEXT,
+                        suggestion TEXT,
+                        blocked_by TEXT,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        first_problem_at TEXT,
+                        source_file TEXT,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        UNIQUE (kind, portpro_id),
+                        CHECK (state != 'synced' OR qb_id IS NOT NULL)
+                    );
+                    CREATE INDEX records_by_state ON records (kind, state);
+                    CREATE INDEX records_by_number ON records (kind, number);
+                    """)
+        }
+        migrator.registerMigration("v1-files-runs-audit-meta") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE files (
+                        content_hash TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        format TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('staged', 'rejected')),
+                        record_count INTEGER NOT NULL DEFAULT 0,
+                        message TEXT,
+                        seen_at TEXT NOT NULL,
+                        run_id TEXT
+                    );
+                    CREATE TABLE runs (
+                        id TEXT PRIMARY KEY,
+                        command TEXT NOT NULL,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT,
+                        status TEXT,
+                        summary TEXT
+                    );
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at TEXT NOT NULL,
+                        run_id TEXT,
+                        kind TEXT,
+                        portpro_id TEXT,
+                        action TEXT NOT NULL,
+                        detail TEXT,
+                        note TEXT,
+                        source TEXT
+                    );
+                    CREATE INDEX audit_by_record ON audit (kind, portpro_id);
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+                    """)
+        }
+        return migrator
+    }
+
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+
+    // MARK: Staging
+
+    /// How staging one file changed the ledger.
+    public struct StagingOutcome: Hashable, Sendable {
+        public var inserted = 0
+        public var changed = 0
+        public var unchanged = 0
+        /// Cleared or paid-outside records whose content changed: stored, not pushed again.
+        public var ignored = 0
+    }
+
+    /// Staging one file: `stage` each record; the whole file commits or none of it does.
+    public final class StagingSession {
+        let db: Database
+        let runID: String
+        let now: String
+        public private(set) var outcome = StagingOutcome()
+
+        init(db: Database, runID: String, now: String) {
+            self.db = db
+            self.runID = runID
+            self.now = now
+        }
+
+        /// Stages one record: new → pending; same content → nothing; changed content → pending
+        /// (a sparse update when it was synced), except for records cleared or paid outside
+        /// QuickBooks, whose new content is kept but never pushed.
+        public func stage(_ record: ExportRecord, sourceFile: String) throws {
+            let content = try CanonicalContent.encode(record)
+            let hash = SHA256.hexDigest(bytes: content)
+            let summary = CanonicalContent.summary(record)
+            let existing = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, content_hash, state FROM records WHERE kind = ? AND portpro_id = ?"),
+                arguments: [record.kind.rawValue, record.portproID])
+            guard let existing else {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO records (kind, portpro_id, number, customer_name, customer_portpro_id, amount,
+                            content, content_hash, state, source_file, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    record.kind.rawValue, record.portproID, summary.number, summary.customer, summary.customerID,
+                    summary.amount, content, hash, sourceFile, now, now,
+                ])
+                outcome.inserted += 1
+                return
+            }
+            let id: Int64 = existing["id"]
+            let oldHash: String = existing["content_hash"]
+            let state: String = existing["state"]
+            if oldHash == hash {
+                outcome.unchanged += 1
+                return
+            }
+            let keepsState = state == RecordState.cleared.rawValue || state == RecordState.paidOutside.rawValue
+            try db.cachedStatement(
+                sql: """
+                    UPDATE records SET number = ?, customer_name = ?, customer_portpro_id = ?, amount = ?, content = ?,
+                        content_hash = ?, source_file = ?, updated_at = ?,
+                        state = CASE WHEN state IN ('cleared', 'paid_outside') THEN state ELSE 'pending' END
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [
+                summary.number, summary.customer, summary.customerID, summary.amount, content, hash, sourceFile, now, id,
+            ])
+            try db.execute(
+                sql: "INSERT INTO audit (at, run_id, kind, portpro_id, action, detail, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    now, runID, record.kind.rawValue, record.portproID, keepsState ? "content-changed-kept" : "content-changed",
+                    keepsState ? "stored; not pushed (\(state))" : "was \(state); now pending", sourceFile,
+                ])
+            if keepsState { outcome.ignored += 1 } else { outcome.changed += 1 }
+        }
+    }
+
+    /// Stages one file in one transaction: `body` streams records into the session and
+    /// returns `true` to commit, `false` (an invalid file) to roll everything back.
+    @discardableResult
+    public func stageFile(
+        hash: String, name: String, size: Int, format: String, runID: String,
+        _ body: (StagingSession) throws -> Bool
+    ) throws -> StagingOutcome? {
+        var result: StagingOutcome?
+        try writer.writeWithoutTransaction { db in
+            try db.inTransaction {
+                let now = Self.now()
+                let session = StagingSession(db: db, runID: runID, now: now)
+                guard try body(session) else { return .rollback }
+                let outcome = session.outcome
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO files (content_hash, name, size, format, status, record_count, seen_at, run_id)
+                        VALUES (?, ?, ?, ?, 'staged', ?, ?, ?)
+                        """,
+                    arguments: [
+                        hash, name, size, format, outcome.inserted + outcome.changed + outcome.unchanged + outcome.ignored,
+                        now, runID,
+                    ])
+                result = outcome
+                return .commit
+            }
+        }
+        return result
+    }
+
+    /// Whether a file with this exact content was staged before.
+    public func fileAlreadyStaged(hash: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM files WHERE content_hash = ? AND status = 'staged'", arguments: [hash]) ?? false
+        }
+    }
+
+    /// Notes a file refused whole (it may be dropped again once fixed).
+    public func recordRejectedFile(hash: String, name: String, message: String, runID: String) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO files (content_hash, name, size, format, status, message, seen_at, run_id)
+                    VALUES (?, ?, 0, '', 'rejected', ?, ?, ?)
+                    """,
+                arguments: [hash, name, message, Self.now(), runID])
+        }
+    }
+
+    // MARK: Reading
+
+    public func records(kind: RecordKind, states: [RecordState], limit: Int? = nil) throws -> [LedgerRecord] {
+        try writer.read { db in
+            let marks = states.map { _ in "?" }.joined(separator: ", ")
+            var arguments: [any DatabaseValueConvertible] = [kind.rawValue]
+            arguments += states.map(\.rawValue)
+            var sql = "SELECT * FROM records WHERE kind = ? AND state IN (\(marks)) ORDER BY id"
+            if let limit { sql += " LIMIT \(max(0, limit))" }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(LedgerRecord.init)
+        }
+    }
+
+    public func record(kind: RecordKind, portproID: String) throws -> LedgerRecord? {
+        try writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM records WHERE kind = ? AND portpro_id = ?",
+                arguments: [kind.rawValue, portproID]
+            ).map(LedgerRecord.init)
+        }
+    }
+
+    public func record(id: Int64) throws -> LedgerRecord? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM records WHERE id = ?", arguments: [id]).map(LedgerRecord.init)
+        }
+    }
+
+    public func records(kind: RecordKind, number: String) throws -> [LedgerRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM records WHERE kind = ? AND number = ? ORDER BY id",
+                arguments: [kind.rawValue, number]
+            ).map(LedgerRecord.init)
+        }
+    }
+
+    public func records(kind: RecordKind, portproIDs: [String]) throws -> [LedgerRecord] {
+        guard !portproIDs.isEmpty else { return [] }
+        return try writer.read { db in
+            var found: [LedgerRecord] = []
+            for start in stride(from: 0, to: portproIDs.count, by: 500) {
+                let chunk = Array(portproIDs[start..<min(start + 500, portproIDs.count)])
+                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+                found += try Row.fetchAll(
+                    db, sql: "SELECT * FROM records WHERE kind = ? AND portpro_id IN (\(marks))",
+                    arguments: StatementArguments([kind.rawValue] + chunk)
+                ).map(LedgerRecord.init)
+            }
+            return found
+        }
+    }
+
+    /// Records in `problem` or `blocked`: the rows of problems.csv.
+    public func problemRecords() throws -> [LedgerRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM records WHERE state IN ('problem', 'blocked')
+                    ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'invoice' THEN 1 WHEN 'credit_memo' THEN 2 ELSE 3 END, id
+                    """
+            ).map(LedgerRecord.init)
+        }
+    }
+
+    /// Every record (optionally of one kind, optionally only those without a QuickBooks ID).
+    public func allRecords(kind: RecordKind?, onlyWithoutQBID: Bool) throws -> [LedgerRecord] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let kind {
+                conditions.append("kind = ?")
+                arguments.append(kind.rawValue)
+            }
+            if onlyWithoutQBID { conditions.append("qb_id IS NULL") }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM records \(filter) ORDER BY kind, id", arguments: StatementArguments(arguments)
+            ).map(LedgerRecord.init)
+        }
+    }
+
+    /// Records per kind and state.
+    public func counts() throws -> [RecordKind: [RecordState: Int]] {
+        try writer.read { db in
+            var counts: [RecordKind: [RecordState: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT kind, state, COUNT(*) AS n FROM records GROUP BY kind, state") {
+                guard let kind = RecordKind(rawValue: row["kind"]), let state = RecordState(rawValue: row["state"])
+                else { continue }
+                counts[kind, default: [:]][state] = row["n"]
+            }
+            return counts
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The ledger (issue #6): SQLite state through GRDB.
-enum PortBooksLedgerModule {}
