@@ -95,7 +95,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "portbooks", dependencies: ["PortBooksCommands"]),
+        .executableTarget(
+            name: "portbooks",
+            dependencies: [
+                "PortBooksCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "QBOSandbox",
             dependencies: [

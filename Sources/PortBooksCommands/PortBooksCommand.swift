@@ -4,7 +4,7 @@ import ArgumentParser
 ///
 /// Exit codes: 0 done, nothing needs attention; 3 done but some records or files have
 /// problems; 1 could not run; 64 usage error; 75 try later.
-public struct PortBooksCommand: ParsableCommand {
+public struct PortBooksCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "portbooks",
         abstract: "Keep PortPro billing and QuickBooks Online in step, through files.",

@@ -63,6 +63,11 @@ extension Company {
         } else if let undeposited = all(.account).first(where: { $0["Name"]?.stringValue == "Undeposited Funds" }) {
             obj["DepositToAccountRef"] = ["value": undeposited["Id"] ?? .null]
         }
+        if let method = try resolveRef(
+            obj["PaymentMethodRef"], .paymentMethod, path: "PaymentMethodRef", required: false)
+        {
+            obj["PaymentMethodRef"] = ["value": method["Id"] ?? .null, "name": method["Name"] ?? .null]
+        }
         obj["ProcessPayment"] = obj["ProcessPayment"] ?? false
         obj["CurrencyRef"] = obj["CurrencyRef"] ?? ["value": "USD", "name": "United States Dollar"]
     }

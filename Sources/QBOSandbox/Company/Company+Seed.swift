@@ -96,9 +96,17 @@ extension Company {
             add(.term, ["Name": .string(name), "Type": "STANDARD", "DueDays": .number(Decimal(days))])
         }
         add(.item, ["Name": "Services", "Type": "Service", "IncomeAccountRef": ["value": "1"]])
+        for (name, type) in [("Cash", "NON_CREDIT_CARD"), ("Check", "NON_CREDIT_CARD"), ("Credit Card", "CREDIT_CARD")] {
+            add(.paymentMethod, ["Name": .string(name), "Type": .string(type)])
+        }
         guard seed.level == .demo else { return }
+        for name in ["ACH", "Wire"] { add(.paymentMethod, ["Name": .string(name), "Type": "NON_CREDIT_CARD"]) }
 
-        for name in ["Base Price", "Fuel Surcharge", "Chassis", "Waiting Time", "Prepull", "Storage", "Hazmat"] {
+        // The products and services of fixtures/drop-example/portbooks.toml's [items.map].
+        for name in [
+            "Drayage", "Fuel Surcharge", "Chassis Rental", "Detention", "Pre-Pull", "Yard Storage", "Hazmat", "Triaxle",
+            "Dry Run", "Stop Off", "HST 13%",
+        ] {
             add(.item, ["Name": .string(name), "Type": "Service", "IncomeAccountRef": ["value": "9"]])
         }
         add(
@@ -124,7 +132,7 @@ extension Company {
                 "Line": [
                     [
                         "Amount": 450, "DetailType": "SalesItemLineDetail",
-                        "Description": "Base Price – Load RSRUSH_E100150",
+                        "Description": "Drayage – Load RSRUSH_E100150",
                         "SalesItemLineDetail": ["ItemRef": ["value": "2"], "Qty": 1, "UnitPrice": 450],
                     ],
                     [

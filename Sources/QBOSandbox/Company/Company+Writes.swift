@@ -118,7 +118,7 @@ extension Company {
         switch kind {
         case .customer, .vendor: try completePerson(kind, &obj, id: existing == nil ? nil : id)
         case .item: try completeItem(&obj, id: existing == nil ? nil : id)
-        case .account, .term, .classKind, .department:
+        case .account, .term, .classKind, .department, .paymentMethod:
             try completeSimpleList(kind, &obj, id: existing == nil ? nil : id)
         case .invoice, .creditMemo:
             try completeSalesTransaction(kind, &obj, existing: existing, options)

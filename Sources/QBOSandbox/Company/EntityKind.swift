@@ -20,6 +20,8 @@ struct EntityKind: Sendable, Equatable {
     static let taxCode = EntityKind(name: "TaxCode", isNameList: true, isTransaction: false, creatable: false)
     static let classKind = EntityKind(name: "Class", isNameList: true, isTransaction: false, creatable: true)
     static let department = EntityKind(name: "Department", isNameList: true, isTransaction: false, creatable: true)
+    static let paymentMethod = EntityKind(
+        name: "PaymentMethod", isNameList: true, isTransaction: false, creatable: true)
     static let invoice = EntityKind(name: "Invoice", isNameList: false, isTransaction: true, creatable: true)
     static let payment = EntityKind(name: "Payment", isNameList: false, isTransaction: true, creatable: true)
     static let creditMemo = EntityKind(name: "CreditMemo", isNameList: false, isTransaction: true, creatable: true)
@@ -27,8 +29,8 @@ struct EntityKind: Sendable, Equatable {
     static let companyInfo = EntityKind(name: "CompanyInfo", isNameList: false, isTransaction: false, creatable: false)
 
     static let all: [EntityKind] = [
-        .customer, .vendor, .item, .account, .term, .taxCode, .classKind, .department, .invoice, .payment,
-        .creditMemo, .preferences, .companyInfo,
+        .customer, .vendor, .item, .account, .term, .taxCode, .classKind, .department, .paymentMethod, .invoice,
+        .payment, .creditMemo, .preferences, .companyInfo,
     ]
 
     /// By envelope/query name, exact case (QuickBooks' query language is case-sensitive here).

@@ -1,3 +1,0 @@
-import PortBooksCommands
-
-PortBooksCommand.main()
