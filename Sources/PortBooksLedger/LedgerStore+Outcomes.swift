@@ -7,7 +7,7 @@ import PortBooksCore
 public enum LedgerChange: Hashable, Sendable {
     case synced(id: Int64, qbID: String, syncToken: String?, contentHash: String)
     case problem(id: Int64, code: String, message: String, suggestion: String)
-    case blocked(id: Int64, by: String, message: String)
+    case blocked(id: Int64, by: String, message: String, suggestion: String)
     case cleared(id: Int64, note: String, source: String)
     case paidOutside(id: Int64, note: String, source: String)
     case retry(id: Int64, note: String, source: String)
@@ -28,8 +28,12 @@ extension LedgerStore {
         try apply([.problem(id: id, code: code, message: message, suggestion: suggestion)], runID: runID)
     }
 
-    public func markBlocked(id: Int64, by dependency: String, message: String, runID: String) throws {
-        try apply([.blocked(id: id, by: dependency, message: message)], runID: runID)
+    /// Waiting on another record (`dependency`, e.g. `customer:<portpro id>`); attempts are
+    /// counted once per wait, not once per run.
+    public func markBlocked(id: Int64, by dependency: String, message: String, suggestion: String, runID: String)
+        throws
+    {
+        try apply([.blocked(id: id, by: dependency, message: message, suggestion: suggestion)], runID: runID)
     }
 
     public func markCleared(id: Int64, note: String, source: String, runID: String) throws {
@@ -92,11 +96,11 @@ extension LedgerStore {
                 "state = 'problem', problem_code = ?, problem_message = ?, suggestion = ?, blocked_by = NULL, attempts = attempts + 1, first_problem_at = COALESCE(first_problem_at, ?)",
                 [code, message, suggestion, now])
             try audit(id, "problem", "\(code): \(message)")
-        case .blocked(let id, let dependency, let message):
+        case .blocked(let id, let dependency, let message, let suggestion):
             try update(
                 id,
-                "state = 'blocked', blocked_by = ?, problem_code = 'blocked', problem_message = ?, suggestion = ?, attempts = attempts + 1, first_problem_at = COALESCE(first_problem_at, ?)",
-                [dependency, message, "fix \(dependency) first; this record follows automatically", now])
+                "attempts = CASE WHEN state = 'blocked' AND blocked_by = ? THEN attempts ELSE attempts + 1 END, state = 'blocked', blocked_by = ?, problem_code = 'blocked', problem_message = ?, suggestion = ?, first_problem_at = COALESCE(first_problem_at, ?)",
+                [dependency, dependency, message, suggestion, now])
             try audit(id, "blocked", message)
         case .cleared(let id, let note, let source):
             try update(id, "state = 'cleared', \(clearProblem)", [])

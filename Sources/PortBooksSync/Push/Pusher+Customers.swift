@@ -20,8 +20,9 @@ extension Pusher {
         let unlinked = prepared.filter { $0.0.qbID == nil }
         var index = QuickBooksCustomerIndex()
         if !unlinked.isEmpty {
-            index = QuickBooksCustomerIndex(rows: try await client.queryAll(QuickBooksEntity("Customer"), where: nil))
-            results.apiCalls += 1
+            let rows = try await client.queryAll(QuickBooksEntity("Customer"), where: nil)
+            results.apiCalls += rows.count / QuickBooksQuery.maxPageSize + 1
+            index = QuickBooksCustomerIndex(rows: rows)
         }
         var creates: [(LedgerRecord, JSONValue)] = []
         var updates: [(LedgerRecord, JSONValue)] = []

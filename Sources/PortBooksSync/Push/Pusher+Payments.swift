@@ -51,7 +51,7 @@ extension Pusher {
             default:
                 try blocked(
                     record, by: "invoice:\(application.referenceNumber)",
-                    .invoiceNotSynced(application.referenceNumber, state: invoice.state.rawValue))
+                    .invoiceNotSynced(application.referenceNumber, state: invoice.state))
                 return false
             }
         }

@@ -41,6 +41,7 @@ final class Pusher {
 
     /// Pushes every kind the settings enable.
     func pushAll() async throws {
+        defer { results.apiCalls += resolver.queries }
         if settings.sync.isEnabled(.customer) { try await pushCustomers() }
         if settings.sync.isEnabled(.invoice) { try await pushDocuments(.invoice) }
         if settings.sync.isEnabled(.creditMemo) { try await pushDocuments(.creditMemo) }
@@ -67,7 +68,11 @@ final class Pusher {
     }
 
     func blocked(_ record: LedgerRecord, by dependency: String, _ problem: SyncProblem) throws {
-        try ledger.markBlocked(id: record.id, by: dependency, message: problem.message, runID: runID)
+        // Still waiting on the same record: nothing new to write (no attempt counted, no audit row).
+        if !(record.state == .blocked && record.blockedBy == dependency && record.problemMessage == problem.message) {
+            try ledger.markBlocked(
+                id: record.id, by: dependency, message: problem.message, suggestion: problem.suggestion, runID: runID)
+        }
         row(record, .problem, code: "blocked", message: problem.message)
     }
 
@@ -143,7 +148,7 @@ final class Pusher {
     private func customerID(for reference: PendingReference, dependent record: LedgerRecord) throws -> String? {
         if let known = customerIDs[reference.key] { return known }
         guard let customer = try ledger.record(kind: .customer, portproID: reference.key) else {
-            try blocked(record, by: "customer:\(reference.key)", .customerNotSynced(reference.name, state: "missing"))
+            try blocked(record, by: "customer:\(reference.key)", .customerNotSynced(reference.name, state: nil))
             return nil
         }
         if let qbID = customer.qbID, customer.state == .synced || customer.state == .cleared {
@@ -152,7 +157,7 @@ final class Pusher {
         }
         try blocked(
             record, by: "customer:\(reference.key)",
-            .customerNotSynced(customer.number ?? reference.name, state: customer.state.rawValue))
+            .customerNotSynced(customer.number ?? reference.name, state: customer.state))
         return nil
     }
 

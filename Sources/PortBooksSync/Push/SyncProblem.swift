@@ -1,4 +1,5 @@
 import PortBooksCore
+import PortBooksLedger
 
 /// A record that could not sync, in words an accountant acts on (PortPro's own phrases
 /// where PortPro has one), with a stable code and the likely fix.
@@ -16,10 +17,23 @@ public struct SyncProblem: Hashable, Sendable {
         self.suggestion = suggestion
     }
 
-    static func customerNotSynced(_ name: String, state: String) -> SyncProblem {
+    /// How a dependency's state reads in a sentence.
+    static func describe(_ state: RecordState?) -> String {
+        switch state {
+        case nil: "is not in any drop file yet"
+        case .pending?: "has not been sent yet"
+        case .problem?: "has a problem of its own (see its row)"
+        case .blocked?: "is itself waiting on another record"
+        case .cleared?: "was cleared without syncing"
+        case .paidOutside?: "was marked paid outside QuickBooks"
+        case .synced?: "is synced"
+        }
+    }
+
+    static func customerNotSynced(_ name: String, state: RecordState?) -> SyncProblem {
         SyncProblem(
             code: "customer-not-synced",
-            message: "The customer is not synced to QB: \(name) is \(state) in PortBooks",
+            message: "The customer is not synced to QB: \(name) \(describe(state))",
             suggestion: "fix the customer's own problem in this file first; this record follows automatically")
     }
 
@@ -65,10 +79,10 @@ public struct SyncProblem: Hashable, Sendable {
                 "set-qb-id \(existingID): an invoice with this number already exists in QuickBooks (or delete the manual one there and retry)")
     }
 
-    static func invoiceNotSynced(_ number: String, state: String) -> SyncProblem {
+    static func invoiceNotSynced(_ number: String, state: RecordState) -> SyncProblem {
         SyncProblem(
             code: "invoice-not-synced",
-            message: "The payment applies to invoice \(number), which is \(state) in PortBooks",
+            message: "The payment applies to invoice \(number), which \(describe(state))",
             suggestion: "resolve the invoice's own problem; the payment follows automatically")
     }
 
