@@ -61,7 +61,9 @@ struct Connect: AsyncParsableCommand {
             }
             try connection.tokenStore.save(tokens)
             print("Connected to QuickBooks company \(tokens.realmID).")
-            print("Tokens saved to \(connection.tokenStore.path) (mode 0600); access token valid until \(Self.format(tokens.accessTokenExpiresAt)).")
+            print(
+                "Tokens saved to \(connection.tokenStore.path) (mode 0600); access token valid until \(Self.format(tokens.accessTokenExpiresAt))."
+            )
         } catch {
             Terminal.standardError("error: could not connect: \(error)")
             throw PortBooksExit.couldNotRun
@@ -73,7 +75,8 @@ struct Connect: AsyncParsableCommand {
         let listenPort = port ?? UInt16(configured?.port ?? 0)
         let path = configured?.path.isEmpty == false ? configured?.path ?? "/callback" : "/callback"
         let listener = try LoopbackRedirectListener(port: listenPort, path: path)
-        let redirect = port == nil && listenPort != 0 ? connection.settings.quickbooks.redirectURI : listener.redirectURI
+        let redirect =
+            port == nil && listenPort != 0 ? connection.settings.quickbooks.redirectURI : listener.redirectURI
         let oauth = connection.oauth(redirectURI: redirect)
         let state = OAuthConfiguration.makeState()
         // Written unbuffered: whoever follows the URL (a person, or a script) needs it now.
@@ -114,7 +117,8 @@ struct Connect: AsyncParsableCommand {
         do {
             try await connection.oauth.revoke(tokens.refreshToken)
         } catch {
-            Terminal.standardError("warning: Intuit did not confirm the revocation (\(error)); deleting the tokens anyway")
+            Terminal.standardError(
+                "warning: Intuit did not confirm the revocation (\(error)); deleting the tokens anyway")
         }
         try connection.tokenStore.remove()
         print("Disconnected from QuickBooks company \(tokens.realmID); the token file is deleted.")

@@ -38,10 +38,14 @@ struct StatusCommand: ParsableCommand {
             return
         }
         if reconnect { print("QuickBooks needs reconnecting: run `portbooks connect`.") }
-        print("entity        " + RecordState.allCases.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
+        print(
+            "entity        "
+                + RecordState.allCases.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
         for kind in RecordKind.allCases.sorted() {
             let states = counts[kind] ?? [:]
-            let cells = RecordState.allCases.map { String(states[$0] ?? 0).padding(toLength: 13, withPad: " ", startingAt: 0) }
+            let cells = RecordState.allCases.map {
+                String(states[$0] ?? 0).padding(toLength: 13, withPad: " ", startingAt: 0)
+            }
             print(kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + cells.joined())
         }
         if !runs.isEmpty {

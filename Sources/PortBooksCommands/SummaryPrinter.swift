@@ -7,12 +7,15 @@ enum SummaryPrinter {
     static func print(_ summary: SyncEngine.Summary, folders: ProjectFolders) {
         let results = summary.results
         Swift.print("Run \(summary.runID)")
-        if !results.filesStaged.isEmpty { Swift.print("  files staged:    \(results.filesStaged.joined(separator: ", "))") }
+        if !results.filesStaged.isEmpty {
+            Swift.print("  files staged:    \(results.filesStaged.joined(separator: ", "))")
+        }
         if !results.filesDuplicate.isEmpty {
             Swift.print("  already seen:    \(results.filesDuplicate.joined(separator: ", ")) (same content; skipped)")
         }
         if !results.filesRejected.isEmpty {
-            Swift.print("  files REFUSED:   \(results.filesRejected.joined(separator: ", ")) (see rejected/*.error.txt)")
+            Swift.print(
+                "  files REFUSED:   \(results.filesRejected.joined(separator: ", ")) (see rejected/*.error.txt)")
         }
         let counts = results.counts()
         for kind in RecordKind.allCases.sorted() {
@@ -21,7 +24,9 @@ enum SummaryPrinter {
                 guard let count = outcomes[outcome], count > 0 else { return nil }
                 return "\(count) \(outcome.rawValue)"
             }
-            Swift.print("  \(kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(parts.joined(separator: ", "))")
+            Swift.print(
+                "  \(kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(parts.joined(separator: ", "))"
+            )
         }
         Swift.print("  QuickBooks API calls: \(results.apiCalls)")
         if let stopped = summary.stoppedBy { Swift.print("  STOPPED: \(stopped)") }

@@ -65,7 +65,9 @@ public struct LedgerRecord: Hashable, Sendable {
         syncToken = row["sync_token"]
         syncedHash = row["synced_hash"]
         let stateText: String = row["state"]
-        guard let state = RecordState(rawValue: stateText) else { throw LedgerError.corrupt("unknown state \(stateText)") }
+        guard let state = RecordState(rawValue: stateText) else {
+            throw LedgerError.corrupt("unknown state \(stateText)")
+        }
         self.state = state
         generation = row["generation"]
         problemCode = row["problem_code"]
@@ -110,7 +112,9 @@ public enum CanonicalContent {
     }
 
     /// The columns a person reads in reports: number, customer, amount.
-    static func summary(_ record: ExportRecord) -> (number: String?, customer: String?, customerID: String?, amount: String?) {
+    static func summary(_ record: ExportRecord) -> (
+        number: String?, customer: String?, customerID: String?, amount: String?
+    ) {
         switch record {
         case .customer(let value):
             return (value.companyName, value.companyName, value.id, nil)

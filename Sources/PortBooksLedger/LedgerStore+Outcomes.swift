@@ -52,7 +52,8 @@ extension LedgerStore {
         try apply([.removeQBID(id: id, note: note, source: source)], runID: runID)
     }
 
-    public func setQBID(id: Int64, qbID: String, syncToken: String?, note: String, source: String, runID: String) throws {
+    public func setQBID(id: Int64, qbID: String, syncToken: String?, note: String, source: String, runID: String) throws
+    {
         try apply([.setQBID(id: id, qbID: qbID, syncToken: syncToken, note: note, source: source)], runID: runID)
     }
 
@@ -75,7 +76,8 @@ extension LedgerStore {
                 arguments: StatementArguments(arguments + [now, id]))
             guard db.changesCount == 1 else { throw LedgerError.noSuchRecord(id) }
         }
-        func audit(_ id: Int64, _ action: String, _ detail: String?, note: String? = nil, source: String? = nil) throws {
+        func audit(_ id: Int64, _ action: String, _ detail: String?, note: String? = nil, source: String? = nil) throws
+        {
             try db.execute(
                 sql: """
                     INSERT INTO audit (at, run_id, kind, portpro_id, action, detail, note, source)
@@ -139,7 +141,8 @@ extension LedgerStore {
         let id = formatter.string(from: Date()) + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
         try writer.write { db in
             try db.execute(
-                sql: "INSERT INTO runs (id, command, started_at) VALUES (?, ?, ?)", arguments: [id, command, Self.now()])
+                sql: "INSERT INTO runs (id, command, started_at) VALUES (?, ?, ?)",
+                arguments: [id, command, Self.now()])
         }
         return id
     }
@@ -163,8 +166,14 @@ extension LedgerStore {
 
     public func lastRuns(limit: Int) throws -> [Run] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", arguments: [limit])
-                .map { Run(id: $0["id"], command: $0["command"], startedAt: $0["started_at"], finishedAt: $0["finished_at"], status: $0["status"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", arguments: [limit]
+            )
+            .map {
+                Run(
+                    id: $0["id"], command: $0["command"], startedAt: $0["started_at"], finishedAt: $0["finished_at"],
+                    status: $0["status"])
+            }
         }
     }
 
@@ -184,7 +193,9 @@ extension LedgerStore {
                 db, sql: "SELECT * FROM audit WHERE kind = ? AND portpro_id = ? ORDER BY id",
                 arguments: [kind.rawValue, portproID]
             ).map {
-                AuditEntry(at: $0["at"], runID: $0["run_id"], action: $0["action"], detail: $0["detail"], note: $0["note"], source: $0["source"])
+                AuditEntry(
+                    at: $0["at"], runID: $0["run_id"], action: $0["action"], detail: $0["detail"], note: $0["note"],
+                    source: $0["source"])
             }
         }
     }

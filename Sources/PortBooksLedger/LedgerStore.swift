@@ -150,7 +150,8 @@ public final class LedgerStore: Sendable {
             let hash = SHA256.hexDigest(bytes: content)
             let summary = CanonicalContent.summary(record)
             let existing = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, content_hash, state FROM records WHERE kind = ? AND portpro_id = ?"),
+                db.cachedStatement(
+                    sql: "SELECT id, content_hash, state FROM records WHERE kind = ? AND portpro_id = ?"),
                 arguments: [record.kind.rawValue, record.portproID])
             guard let existing else {
                 try db.cachedStatement(
@@ -182,12 +183,15 @@ public final class LedgerStore: Sendable {
                     WHERE id = ?
                     """
             ).execute(arguments: [
-                summary.number, summary.customer, summary.customerID, summary.amount, content, hash, sourceFile, now, id,
+                summary.number, summary.customer, summary.customerID, summary.amount, content, hash, sourceFile, now,
+                id,
             ])
             try db.execute(
-                sql: "INSERT INTO audit (at, run_id, kind, portpro_id, action, detail, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO audit (at, run_id, kind, portpro_id, action, detail, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
-                    now, runID, record.kind.rawValue, record.portproID, keepsState ? "content-changed-kept" : "content-changed",
+                    now, runID, record.kind.rawValue, record.portproID,
+                    keepsState ? "content-changed-kept" : "content-changed",
                     keepsState ? "stored; not pushed (\(state))" : "was \(state); now pending", sourceFile,
                 ])
             if keepsState { outcome.ignored += 1 } else { outcome.changed += 1 }
@@ -214,7 +218,8 @@ public final class LedgerStore: Sendable {
                         VALUES (?, ?, ?, ?, 'staged', ?, ?, ?)
                         """,
                     arguments: [
-                        hash, name, size, format, outcome.inserted + outcome.changed + outcome.unchanged + outcome.ignored,
+                        hash, name, size, format,
+                        outcome.inserted + outcome.changed + outcome.unchanged + outcome.ignored,
                         now, runID,
                     ])
                 result = outcome
@@ -331,7 +336,8 @@ public final class LedgerStore: Sendable {
     public func counts() throws -> [RecordKind: [RecordState: Int]] {
         try writer.read { db in
             var counts: [RecordKind: [RecordState: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT kind, state, COUNT(*) AS n FROM records GROUP BY kind, state") {
+            for row in try Row.fetchAll(db, sql: "SELECT kind, state, COUNT(*) AS n FROM records GROUP BY kind, state")
+            {
                 guard let kind = RecordKind(rawValue: row["kind"]), let state = RecordState(rawValue: row["state"])
                 else { continue }
                 counts[kind, default: [:]][state] = row["n"]

@@ -87,8 +87,10 @@ public final class SyncEngine {
                 let client = try connect()
                 let pusher = Pusher(
                     ledger: ledger, client: client, settings: settings, runID: runID, results: results,
-                    logger: logger)
+                    logger: logger, progress: progress)
+                let pushStarted = Date()
                 try await pusher.pushAll()
+                results.pushSeconds = Date().timeIntervalSince(pushStarted)
                 try ledger.setMeta("reconnect_needed", nil)
             } catch let fault as QuickBooksFault {
                 stoppedBy = fault

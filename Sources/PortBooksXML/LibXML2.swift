@@ -18,8 +18,9 @@ enum LibXML2 {
     /// Parser options for untrusted files (shared/PITFALLS.md 2): no network, no entity
     /// substitution, no DTD loading, nothing printed behind our back, CDATA as text.
     static var safeOptions: Int32 {
-        Int32(XML_PARSE_NONET.rawValue
-            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+        Int32(
+            XML_PARSE_NONET.rawValue
+                | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
     }
 }
 

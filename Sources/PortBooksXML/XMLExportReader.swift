@@ -194,9 +194,11 @@ struct XMLRecordWalker {
                 report(&result, .syntax, "the XML is not well-formed", at: currentPosition())
             }
         }
-        if status == -1, !rootClosed, let index = sink.issues.firstIndex(where: {
-            $0.code == Int32(XML_ERR_DOCUMENT_END.rawValue) || $0.code == Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
-        }) {
+        if status == -1, !rootClosed,
+            let index = sink.issues.firstIndex(where: {
+                $0.code == Int32(XML_ERR_DOCUMENT_END.rawValue) || $0.code == Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
+            })
+        {
             // libxml2's push parser words an unexpected end of file as "Extra content at the end".
             sink.issues[index].code = Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
             sink.issues[index].message = "elements are still open where the file ends"
@@ -205,7 +207,9 @@ struct XMLRecordWalker {
         // syntax, the end of the file).
         resolve(&pending, before: Int.max, into: &result)
         if status == 0 && !sawRoot && !result.diagnostics.hasErrors {
-            report(&result, .emptyFile, "the file holds no XML element: there is no export in it", at: .init(line: 1, column: 1))
+            report(
+                &result, .emptyFile, "the file holds no XML element: there is no export in it",
+                at: .init(line: 1, column: 1))
         }
     }
 

@@ -35,7 +35,8 @@ enum XMLProlog {
             if bytes.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") {
                 return at(.notAnExport, "this looks like JSON, not XML; give the file a .json name")
             }
-            return at(.notAnExport, "this is not XML (it does not start with <); a PortPro XML export starts with <?xml")
+            return at(
+                .notAnExport, "this is not XML (it does not start with <); a PortPro XML export starts with <?xml")
         }
         let text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("<?xml"), let end = text.range(of: "?>") {

@@ -75,8 +75,12 @@ struct ValidateCommandTests {
         for format in ["json", "xml"] {
             let a = directory.appendingPathComponent("a.\(format)").path
             let b = directory.appendingPathComponent("b.\(format)").path
-            #expect(try Binary.run(["generate", "--invoices", "200", "--format", format, "--seed", "5", "--out", a]).status == 0)
-            #expect(try Binary.run(["generate", "--invoices", "200", "--format", format, "--seed", "5", "--out", b]).status == 0)
+            #expect(
+                try Binary.run(["generate", "--invoices", "200", "--format", format, "--seed", "5", "--out", a]).status
+                    == 0)
+            #expect(
+                try Binary.run(["generate", "--invoices", "200", "--format", format, "--seed", "5", "--out", b]).status
+                    == 0)
             #expect(FileManager.default.contentsEqual(atPath: a, andPath: b))
             let output = try Binary.run(["validate", a])
             #expect(output.status == 0, "\(output.stderr)")

@@ -56,9 +56,10 @@ struct SyntheticExportTests {
             }
         }
         #expect(records.contains { if case .invoice(let i) = $0 { i.isCombined } else { false } })
-        #expect(records.contains {
-            if case .invoice(let i) = $0 { i.chargeSets.contains { $0.billType == .subBill } } else { false }
-        })
+        #expect(
+            records.contains {
+                if case .invoice(let i) = $0 { i.chargeSets.contains { $0.billType == .subBill } } else { false }
+            })
     }
 
     @Test("ISO 6346 check digits match the published examples")

@@ -13,7 +13,8 @@ enum Package {
     }
 
     static func temporaryFile(_ text: String, name: String = "input.xml") throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portbooks-xml-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "portbooks-xml-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent(name)
         try Data(text.utf8).write(to: file)

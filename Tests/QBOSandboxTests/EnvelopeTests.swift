@@ -126,8 +126,10 @@ import Testing
                 try await api.post("item", #"{"Name":"Tolls","Type":"Service","IncomeAccountRef":{"value":"77"}}"#)
                     .faultCode == "2500")
             #expect(
-                try await api.post("item", #"{"Name":"Chassis","Type":"Service","IncomeAccountRef":{"value":"1"}}"#)
-                    .faultCode == "6240")
+                try await api.post(
+                    "item", #"{"Name":"Chassis Rental","Type":"Service","IncomeAccountRef":{"value":"1"}}"#
+                )
+                .faultCode == "6240")
             let ok = try await api.post("item", #"{"Name":"Tolls","Type":"Service","IncomeAccountRef":{"value":"1"}}"#)
             #expect(ok.json["Item"]?["IncomeAccountRef"]?["name"] == "Services")
         }

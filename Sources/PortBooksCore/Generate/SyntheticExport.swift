@@ -67,14 +67,16 @@ public struct SyntheticExport: Sendable {
         var random = SplitMix64(seed: seed, stream: 3, index: UInt64(index))
         let customer = self.customer(customerIndex(forInvoice: index))
         let number = String(format: "RSRE_%06d", index + 1)
-        let billingDate = LocalDate(year: 2024, month: 1, day: 2)?.adding(days: index * 1_000 / max(invoiceCount, 1) + index % 3)
+        let billingDate =
+            LocalDate(year: 2024, month: 1, day: 2)?.adding(days: index * 1_000 / max(invoiceCount, 1) + index % 3)
             ?? LocalDate(year: 2024, month: 1, day: 2)
         let roll = random.below(100)
         let loadCount = roll < 8 ? 2 + random.below(5) : 1
         var chargeSets: [ChargeSet] = []
         for load in 0..<loadCount {
             let loadNumber = String(format: "RSRUSH_E%06d", 100_000 + index * 7 + load)
-            chargeSets.append(mainChargeSet(&random, loadNumber: loadNumber, number: number, load: load, date: billingDate))
+            chargeSets.append(
+                mainChargeSet(&random, loadNumber: loadNumber, number: number, load: load, date: billingDate))
         }
         if loadCount == 1 && random.below(100) < 5 {
             chargeSets.append(subBill(&random, of: chargeSets[0], number: number))
@@ -95,28 +97,33 @@ public struct SyntheticExport: Sendable {
         var charges: [Charge] = []
         let base = Decimal(350 + random.below(60) * 10)
         charges.append(
-            Charge(name: "BASE PRICE", chargeType: "BASE", unit: 1, perType: .fixed, chargePerUnit: base,
+            Charge(
+                name: "BASE PRICE", chargeType: "BASE", unit: 1, perType: .fixed, chargePerUnit: base,
                 amount: base, finalAmount: base))
         let fuelPercent = Decimal(18 + random.below(15))
         let fuel = Money.rounded(base * fuelPercent / 100)
         charges.append(
-            Charge(name: "FUEL SURCHARGE", chargeType: "FUEL", unit: fuelPercent, perType: .percentage,
+            Charge(
+                name: "FUEL SURCHARGE", chargeType: "FUEL", unit: fuelPercent, perType: .percentage,
                 chargePerUnit: Money.rounded(base / 100, scale: 4), amount: fuel, finalAmount: fuel))
         let chassisDays = Decimal(2 + random.below(5))
         charges.append(
-            Charge(name: "CHASSIS", chargeType: "ACCESSORIAL", description: "Chassis rental", unit: chassisDays,
+            Charge(
+                name: "CHASSIS", chargeType: "ACCESSORIAL", description: "Chassis rental", unit: chassisDays,
                 perType: .perday, chargePerUnit: 45, amount: chassisDays * 45, finalAmount: chassisDays * 45))
         if random.below(100) < 30 {
             let hours = Decimal(1 + random.below(4)) + (random.below(2) == 0 ? 0 : Decimal(string: "0.25")!)
             let amount = Money.rounded(hours * 85)
             charges.append(
-                Charge(name: "WAITING TIME", chargeType: "ACCESSORIAL", description: "Detention after 2 free hours",
+                Charge(
+                    name: "WAITING TIME", chargeType: "ACCESSORIAL", description: "Detention after 2 free hours",
                     unit: hours, perType: .perhour, chargePerUnit: 85, freeUnits: 2, amount: amount,
                     finalAmount: amount))
         }
         for (name, amount, percent) in Self.flatAccessorials where random.below(100) < percent {
             charges.append(
-                Charge(name: name, chargeType: "ACCESSORIAL", unit: 1, perType: .fixed, chargePerUnit: amount,
+                Charge(
+                    name: name, chargeType: "ACCESSORIAL", unit: 1, perType: .fixed, chargePerUnit: amount,
                     amount: amount, finalAmount: amount))
         }
         let total = charges.reduce(Decimal(0)) { $0 + $1.finalAmount }
@@ -130,7 +137,8 @@ public struct SyntheticExport: Sendable {
             sealNo: random.below(100) < 80 ? String(format: "SL%07d", random.below(10_000_000)) : nil,
             bookingNo: isImport ? nil : String(format: "BKG%09d", random.below(1_000_000_000)),
             callerbillLandingNo: String(format: "MAEU%09d", random.below(1_000_000_000)),
-            doNo: nil, purchaseOrderNo: random.below(100) < 60 ? String(format: "PO-%06d", random.below(1_000_000)) : nil,
+            doNo: nil,
+            purchaseOrderNo: random.below(100) < 60 ? String(format: "PO-%06d", random.below(1_000_000)) : nil,
             callerPONo: random.below(100) < 40 ? String(format: "%08d", random.below(100_000_000)) : nil,
             shipmentNo: nil, secondaryReferenceNo: nil,
             shipperName: isImport ? terminal : Self.warehouses[random.below(Self.warehouses.count)],
@@ -156,11 +164,14 @@ public struct SyntheticExport: Sendable {
         let roll = random.below(100)
         guard roll < 60 else { return nil }
         let first = invoice(pair * 2)
-        var applications = [Payment.Application(invoiceID: first.id, referenceNumber: first.referenceNumber, amount: first.totalAmount)]
+        var applications = [
+            Payment.Application(invoiceID: first.id, referenceNumber: first.referenceNumber, amount: first.totalAmount)
+        ]
         if roll < 18, pair * 2 + 1 < invoiceCount {
             let second = invoice(pair * 2 + 1)
             applications.append(
-                Payment.Application(invoiceID: second.id, referenceNumber: second.referenceNumber, amount: second.totalAmount))
+                Payment.Application(
+                    invoiceID: second.id, referenceNumber: second.referenceNumber, amount: second.totalAmount))
         } else if roll >= 48 {
             applications[0].amount = Money.rounded(first.totalAmount / 2)
         }
@@ -201,7 +212,9 @@ public struct SyntheticExport: Sendable {
     ]
     static let companySuffixes = ["Inc.", "LLC", "Co.", "Corp.", "Group"]
     static let contacts = ["Maria Lopez", "James Chen", "Priya Patel", "Robert Kim", "Ana Torres", "David Nguyen"]
-    static let streets = ["E Carson St", "S Alameda St", "W Anaheim St", "Harbor Blvd", "Slauson Ave", "Sepulveda Blvd"]
+    static let streets = [
+        "E Carson St", "S Alameda St", "W Anaheim St", "Harbor Blvd", "Slauson Ave", "Sepulveda Blvd",
+    ]
     static let cities: [(String, String, String)] = [
         ("Long Beach", "CA", "90802"), ("Carson", "CA", "90745"), ("Ontario", "CA", "91761"),
         ("Commerce", "CA", "90040"), ("Fontana", "CA", "92335"), ("Wilmington", "CA", "90744"),

@@ -69,7 +69,8 @@ final class JSONStreamParser {
     }
 
     private func truncated(expecting what: String) -> JSONStop {
-        stop(.truncated, "the file ends in the middle of the document (expected \(what)); was it cut off while copying?")
+        stop(
+            .truncated, "the file ends in the middle of the document (expected \(what)); was it cut off while copying?")
     }
 
     // MARK: Document
@@ -82,7 +83,8 @@ final class JSONStreamParser {
         skipWhitespaceOrFail: do {
             try skipWhitespace()
             guard let first = try stream.peek() else {
-                throw stop(.emptyFile, "the file is empty: there is no export in it", at: SourcePosition(line: 1, column: 1))
+                throw stop(
+                    .emptyFile, "the file is empty: there is no export in it", at: SourcePosition(line: 1, column: 1))
             }
             switch first {
             case UInt8(ascii: "{"):
@@ -93,7 +95,8 @@ final class JSONStreamParser {
                 throw stop(.notAnExport, "this looks like XML, not JSON; give the file a .xml name")
             default:
                 throw stop(
-                    .notAnExport, "this is not JSON (it starts with \(describe(first))); a PortPro export starts with {")
+                    .notAnExport, "this is not JSON (it starts with \(describe(first))); a PortPro export starts with {"
+                )
             }
         }
         let documentStart = stream.position
@@ -309,7 +312,9 @@ final class JSONStreamParser {
     private func expectColon() throws {
         try skipWhitespace()
         guard let byte = try stream.next() else { throw truncated(expecting: ":") }
-        guard byte == UInt8(ascii: ":") else { throw stop(.syntax, "expected : after a field name, found \(describe(byte))") }
+        guard byte == UInt8(ascii: ":") else {
+            throw stop(.syntax, "expected : after a field name, found \(describe(byte))")
+        }
     }
 
     private func expectLiteral(_ word: String) throws {
@@ -469,7 +474,8 @@ final class JSONStreamParser {
         let head = try stream.prefix(4)
         let origin = SourcePosition(line: 1, column: 1)
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) || head.contains(0x00) {
-            throw stop(.encoding, "the file is UTF-16 or UTF-32; PortBooks reads UTF-8 only (save it as UTF-8)", at: origin)
+            throw stop(
+                .encoding, "the file is UTF-16 or UTF-32; PortBooks reads UTF-8 only (save it as UTF-8)", at: origin)
         }
         if head.starts(with: [0xEF, 0xBB, 0xBF]) {
             stream.skipWithoutColumn(3)

@@ -132,7 +132,9 @@ final class DecodeContext {
         }
         var charges: [Charge] = []
         for (index, chargeNode) in scope.array("pricing", required: true).enumerated() {
-            if let charge = self.charge(chargeNode, path: path.child("pricing", index: index)) { charges.append(charge) }
+            if let charge = self.charge(chargeNode, path: path.child("pricing", index: index)) {
+                charges.append(charge)
+            }
         }
         let billType = scope.choice("billType", ChargeSet.BillType.spellings)
         let id = scope.optionalID("_id")
@@ -180,7 +182,9 @@ final class DecodeContext {
         let amount = scope.amount("amount", required: true)
         var applications: [Payment.Application] = []
         for (index, applicationNode) in scope.array("invoices", required: true).enumerated() {
-            guard let application = self.scope(applicationNode, path: path.child("invoices", index: index)) else { continue }
+            guard let application = self.scope(applicationNode, path: path.child("invoices", index: index)) else {
+                continue
+            }
             let number = application.text("reference_number", required: true)
             let applied = application.amount("amount", required: true)
             let invoiceID = application.optionalID("invoiceId")

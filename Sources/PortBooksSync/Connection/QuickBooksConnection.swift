@@ -43,7 +43,9 @@ public struct QuickBooksConnection: Sendable {
 
     /// The API client for the connected company; throws `reconnectNeeded`-style faults when
     /// there are no tokens.
-    public func client(logger: Logger = Logger(label: "portbooks.quickbooks")) throws -> (QuickBooksClient, OAuthSession) {
+    public func client(logger: Logger = Logger(label: "portbooks.quickbooks")) throws -> (
+        QuickBooksClient, OAuthSession
+    ) {
         let session = try OAuthSession.load(client: oauth, store: tokenStore, logger: logger)
         let realm = settings.quickbooks.realmID.isEmpty ? nil : settings.quickbooks.realmID
         let tokens = try tokenStore.load()
@@ -53,7 +55,8 @@ public struct QuickBooksConnection: Sendable {
         let configuration = QuickBooksConfiguration(
             baseURL: settings.quickbooks.baseURL, realmID: realmID, minorVersion: settings.quickbooks.minorVersion,
             limits: PacingLimits(timeScale: timeScale))
-        let client = QuickBooksClient(configuration: configuration, transport: transport, tokens: session, logger: logger)
+        let client = QuickBooksClient(
+            configuration: configuration, transport: transport, tokens: session, logger: logger)
         return (client, session)
     }
 

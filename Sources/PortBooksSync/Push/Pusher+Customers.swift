@@ -13,7 +13,9 @@ extension Pusher {
         guard !pending.isEmpty else { return }
         var prepared: [(LedgerRecord, Customer, MappedPayload)] = []
         for record in pending {
-            guard case .customer(let customer) = try record.decoded(), let payload = try mapped(record) else { continue }
+            guard case .customer(let customer) = try record.decoded(), let payload = try mapped(record) else {
+                continue
+            }
             prepared.append((record, customer, payload))
         }
         try await prefetch(prepared.map(\.2))
@@ -32,7 +34,9 @@ extension Pusher {
                 updates.append((record, json))
                 continue
             }
-            if let match = index.match(customer: customer, displayName: json["DisplayName"]?.stringValue, by: settings.customers.match) {
+            if let match = index.match(
+                customer: customer, displayName: json["DisplayName"]?.stringValue, by: settings.customers.match)
+            {
                 try synced(record, object: match, outcome: .adopted)
                 continue
             }
@@ -76,17 +80,42 @@ extension Pusher {
         }
     }
 
-    /// Creates in batches of 30; each result is recorded as it comes.
+    /// Creates in batches of 30, ten batches at a time; each group's results are recorded
+    /// before the next group goes, so an interrupted import loses at most one group's links
+    /// (and those replay by requestid).
     func create(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
+        for start in stride(from: 0, to: creates.count, by: 300) {
+            try await createGroup(Array(creates[start..<min(start + 300, creates.count)]), entity: entity)
+            progress?.update(phase: "pushing \(entity)", done: min(start + 300, creates.count), total: creates.count)
+        }
+        progress?.finish(phase: "pushing \(entity)")
+    }
+
+    private func createGroup(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
         guard !creates.isEmpty else { return }
         let byID = Dictionary(uniqueKeysWithValues: creates.map { (String($0.0.id), $0.0) })
         let items = creates.map { BatchItem(bId: String($0.0.id), .create(QuickBooksEntity(entity), $0.1)) }
         results.apiCalls += (items.count + 29) / 30
         let answers = try await client.batchAll(items)
+        // Every created object's link goes to the ledger in one transaction per call.
+        var links: [LedgerChange] = []
+        var created: [(LedgerRecord, String)] = []
+        for item in items {
+            guard let record = byID[item.bId], case .object(let object)? = answers[item.bId],
+                let qbID = object["Id"]?.stringValue
+            else { continue }
+            links.append(
+                .synced(
+                    id: record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
+                    contentHash: record.contentHash))
+            created.append((record, qbID))
+        }
+        try ledger.apply(links, runID: runID)
+        for (record, qbID) in created { row(record, .created, qbID: qbID) }
         for item in items {
             guard let record = byID[item.bId] else { continue }
             switch answers[item.bId] {
-            case .object(let object)?: try synced(record, object: object, outcome: .created)
+            case .object(let object)? where object["Id"]?.stringValue != nil: continue
             case .fault(let fault)?: try self.fault(record, fault)
             default:
                 try problem(

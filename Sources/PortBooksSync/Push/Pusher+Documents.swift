@@ -73,8 +73,17 @@ extension Pusher {
         return fresh
     }
 
-    /// Single creates, each with its own requestid, up to the pacer's concurrency.
+    /// Single creates, each with its own requestid, up to the pacer's concurrency; recorded
+    /// in groups of 300.
     func createOneByOne(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
+        for start in stride(from: 0, to: creates.count, by: 300) {
+            try await createOneByOneGroup(Array(creates[start..<min(start + 300, creates.count)]), entity: entity)
+            progress?.update(phase: "pushing \(entity)", done: min(start + 300, creates.count), total: creates.count)
+        }
+        progress?.finish(phase: "pushing \(entity)")
+    }
+
+    private func createOneByOneGroup(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
         guard !creates.isEmpty else { return }
         let client = self.client
         let jobs = creates.map { (record: $0.0, json: $0.1, requestID: requestID($0.0, operation: "create")) }
@@ -86,7 +95,11 @@ extension Pusher {
                 next += 1
                 group.addTask {
                     do {
-                        return (job.record.id, .success(try await client.create(QuickBooksEntity(entity), job.json, requestID: job.requestID)))
+                        return (
+                            job.record.id,
+                            .success(
+                                try await client.create(QuickBooksEntity(entity), job.json, requestID: job.requestID))
+                        )
                     } catch let fault as QuickBooksFault {
                         return (job.record.id, .failure(fault))
                     }
@@ -99,12 +112,22 @@ extension Pusher {
             }
         }
         results.apiCalls += jobs.count
+        var links: [LedgerChange] = []
+        var created: [(LedgerRecord, String)] = []
         for job in jobs {
-            switch outcomes[job.record.id] {
-            case .success(let object)?: try synced(job.record, object: object, outcome: .created)
-            case .failure(let fault)?: try self.fault(job.record, fault)
-            case nil: continue
+            guard case .success(let object)? = outcomes[job.record.id], let qbID = object["Id"]?.stringValue else {
+                continue
             }
+            links.append(
+                .synced(
+                    id: job.record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
+                    contentHash: job.record.contentHash))
+            created.append((job.record, qbID))
+        }
+        try ledger.apply(links, runID: runID)
+        for (record, qbID) in created { row(record, .created, qbID: qbID) }
+        for job in jobs {
+            if case .failure(let fault)? = outcomes[job.record.id] { try self.fault(job.record, fault) }
         }
     }
 }

@@ -36,7 +36,8 @@ extension Pusher {
                 kind: .invoice, key: application.invoiceID ?? "number:\(application.referenceNumber)",
                 name: application.referenceNumber)
             guard let invoice = try invoiceRecord(reference) else {
-                try blocked(record, by: "invoice:\(application.referenceNumber)", .invoiceMissing(application.referenceNumber))
+                try blocked(
+                    record, by: "invoice:\(application.referenceNumber)", .invoiceMissing(application.referenceNumber))
                 return false
             }
             switch invoice.state {

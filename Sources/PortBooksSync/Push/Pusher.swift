@@ -20,6 +20,7 @@ final class Pusher {
     let runID: String
     let results: RunResults
     let logger: Logger
+    let progress: ProgressReporter?
     private let mapper: RecordMapper
     private let resolver: ReferenceResolver
     /// PortPro customer id → QuickBooks customer Id, for this run.
@@ -27,8 +28,9 @@ final class Pusher {
 
     init(
         ledger: LedgerStore, client: QuickBooksClient, settings: Settings, runID: String, results: RunResults,
-        logger: Logger
+        logger: Logger, progress: ProgressReporter? = nil
     ) {
+        self.progress = progress
         self.ledger = ledger
         self.client = client
         self.settings = settings
@@ -50,7 +52,8 @@ final class Pusher {
 
     // MARK: Outcomes
 
-    func row(_ record: LedgerRecord, _ outcome: ResultRow.Outcome, qbID: String? = nil, code: String = "",
+    func row(
+        _ record: LedgerRecord, _ outcome: ResultRow.Outcome, qbID: String? = nil, code: String = "",
         message: String = ""
     ) {
         results.record(

@@ -42,7 +42,8 @@ public struct SyncProblem: Hashable, Sendable {
             code: "customer-not-in-quickbooks",
             message:
                 "The customer is not synced to QB: no QuickBooks customer has the QuickBooks email or the name \(name), and creating customers is off",
-            suggestion: "create the customer in QuickBooks, make its email match PortPro's QuickBooks Email, or set-qb-id")
+            suggestion:
+                "create the customer in QuickBooks, make its email match PortPro's QuickBooks Email, or set-qb-id")
     }
 
     static func nameClash(_ name: String, detail: String) -> SyncProblem {
@@ -61,7 +62,9 @@ public struct SyncProblem: Hashable, Sendable {
                 code: "item-not-in-quickbooks",
                 message:
                     "The charge codes aren't synced: QuickBooks has no product or service named \(items.map { "\"\($0)\"" }.joined(separator: ", "))",
-                suggestion: "create it in QuickBooks Products and Services (once), or change [items.map] in portbooks.toml; then retry")
+                suggestion:
+                    "create it in QuickBooks Products and Services (once), or change [items.map] in portbooks.toml; then retry"
+            )
         }
         let names = missing.map { "\($0.kind.rawValue) \"\($0.name)\"" }.joined(separator: ", ")
         return SyncProblem(
@@ -76,7 +79,8 @@ public struct SyncProblem: Hashable, Sendable {
             message:
                 "An invoice with this number already exists in QuickBooks: \(entity) \(number) is QuickBooks \(entity) \(existingID), with another customer or amount",
             suggestion:
-                "set-qb-id \(existingID): an invoice with this number already exists in QuickBooks (or delete the manual one there and retry)")
+                "set-qb-id \(existingID): an invoice with this number already exists in QuickBooks (or delete the manual one there and retry)"
+        )
     }
 
     static func invoiceNotSynced(_ number: String, state: RecordState) -> SyncProblem {
@@ -103,7 +107,10 @@ public struct SyncProblem: Hashable, Sendable {
 
     static func mapping(_ problems: [MappingProblem]) -> SyncProblem {
         let first = problems[0]
-        let more = problems.count > 1 ? " (and \(problems.count - 1) more: \(problems.dropFirst().map(\.code.rawValue).joined(separator: ", ")))" : ""
+        let more =
+            problems.count > 1
+            ? " (and \(problems.count - 1) more: \(problems.dropFirst().map(\.code.rawValue).joined(separator: ", ")))"
+            : ""
         return SyncProblem(code: first.code.rawValue, message: first.message + more, suggestion: first.suggestion)
     }
 }

@@ -64,6 +64,7 @@ final class ReportWriter {
             "run": runID,
             "seconds": (Date().timeIntervalSince(results.startedAt) * 1000).rounded() / 1000,
             "apiCalls": results.apiCalls,
+            "pushSeconds": (results.pushSeconds * 1000).rounded() / 1000,
             "files": [
                 "staged": results.filesStaged, "rejected": results.filesRejected,
                 "alreadyProcessed": results.filesDuplicate,

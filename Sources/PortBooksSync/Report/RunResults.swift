@@ -47,6 +47,8 @@ public final class RunResults: @unchecked Sendable {
     public private(set) var filesRejected: [String] = []
     public private(set) var filesDuplicate: [String] = []
     public var apiCalls = 0
+    /// Time spent pushing (after staging), for throughput figures.
+    public var pushSeconds: Double = 0
     public var startedAt = Date()
 
     public init() {}

@@ -96,7 +96,8 @@ extension Company {
             add(.term, ["Name": .string(name), "Type": "STANDARD", "DueDays": .number(Decimal(days))])
         }
         add(.item, ["Name": "Services", "Type": "Service", "IncomeAccountRef": ["value": "1"]])
-        for (name, type) in [("Cash", "NON_CREDIT_CARD"), ("Check", "NON_CREDIT_CARD"), ("Credit Card", "CREDIT_CARD")] {
+        for (name, type) in [("Cash", "NON_CREDIT_CARD"), ("Check", "NON_CREDIT_CARD"), ("Credit Card", "CREDIT_CARD")]
+        {
             add(.paymentMethod, ["Name": .string(name), "Type": .string(type)])
         }
         guard seed.level == .demo else { return }

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// The demo's flow, checked: init against a qbo-sandbox, connect, drop the example set, sync.
+@Suite(
+    "sync end to end",
+    .serialized,
+    .enabled(
+        if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
+            && FileManager.default.fileExists(
+                atPath: Binary.root.appendingPathComponent(".build/debug/qbo-sandbox").path)
+    )
+)
+struct SyncEndToEndTests {
+    private func dropExample(into project: URL) throws {
+        let source = Binary.root.appendingPathComponent("fixtures/drop-example")
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".json") {
+            try FileManager.default.copyItem(
+                at: source.appendingPathComponent(name),
+                to: project.appendingPathComponent("inbox").appendingPathComponent(name))
+        }
+    }
+
+    private func sync(_ project: URL) throws -> Binary.Output {
+        try Binary.run(["sync", "--config", project.appendingPathComponent("portbooks.toml").path, "--settle", "0"])
+    }
+
+    private func problems(_ project: URL) throws -> [[String: String]] {
+        let text = try String(
+            contentsOf: project.appendingPathComponent("reports/problems.csv"), encoding: .utf8)
+        return CSVLite.rows(text)
+    }
+
+    @Test("the example set syncs: the expected objects, the planned problems, and a re-run writes nothing")
+    func exampleSet() throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        try dropExample(into: project)
+        let invoicesBefore = try sandbox.objects("Invoice").count
+
+        let first = try sync(project)
+        #expect(first.status == 3, "\(first.stdout)\n\(first.stderr)")
+        let rows = try problems(project)
+        let codes = Set(rows.compactMap { $0["problem_code"] })
+        #expect(codes.contains("unmapped-charge-code"), "\(codes)")
+        #expect(codes.contains("customer-name-clash"), "\(codes)")
+        #expect(codes.contains("duplicate-doc-number"), "\(codes)")
+        // Inbox files are archived, none refused.
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("inbox").path).isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("rejected").path).isEmpty
+        )
+
+        // Every invoice either made it to QuickBooks once, or is in problems.csv.
+        let invoices = try sandbox.objects("Invoice")
+        let numbers = invoices.compactMap { $0["DocNumber"] as? String }
+        #expect(Set(numbers).count == numbers.count, "no DocNumber twice")
+        let invoiceProblems = rows.filter { $0["entity"] == "invoice" }.count
+        #expect(invoices.count - invoicesBefore + invoiceProblems == 34)
+
+        // A second run, and the same files dropped again: zero writes, same exit.
+        let writesBefore = try sandbox.stats()["writes"] as? Int
+        let second = try sync(project)
+        try dropExample(into: project)
+        let third = try sync(project)
+        #expect(second.status == first.status)
+        #expect(third.status == first.status)
+        #expect(try sandbox.stats()["writes"] as? Int == writesBefore)
+        #expect(third.stdout.contains("already seen"))
+    }
+
+    @Test("a file still being written is not taken until it is complete")
+    func partialFileWaits() throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let target = project.appendingPathComponent("inbox/customers.json")
+        let full = try Data(contentsOf: Binary.root.appendingPathComponent("fixtures/drop-example/customers.json"))
+        try full.prefix(full.count / 2).write(to: target)
+        let config = project.appendingPathComponent("portbooks.toml").path
+        let early = try Binary.run(["sync", "--config", config, "--settle", "30"])
+        #expect(early.status == 0, "\(early.stderr)")
+        #expect(FileManager.default.fileExists(atPath: target.path), "a fresh, changing file stays in the inbox")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("rejected").path).isEmpty
+        )
+        try full.write(to: target)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: target.path)
+        let later = try Binary.run(["sync", "--config", config, "--settle", "30"])
+        #expect(!FileManager.default.fileExists(atPath: target.path), "\(later.stdout)")
+        #expect(later.stdout.contains("customers.json"))
+    }
+
+    @Test("a second concurrent run exits 75")
+    func lockHeld() throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let lockPath = project.appendingPathComponent("state/portbooks.lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o600)
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        defer { close(descriptor) }
+        let blocked = try sync(project)
+        #expect(blocked.status == 75, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("lock"))
+    }
+}
+
+/// Just enough CSV reading for assertions on files PortBooks wrote (BOM, CRLF, quotes).
+enum CSVLite {
+    static func rows(_ text: String) -> [[String: String]] {
+        var records: [[String]] = []
+        var field = ""
+        var record: [String] = []
+        var quoted = false
+        var characters = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        characters.append("\n")
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if quoted {
+                if character == "\"" {
+                    if index + 1 < characters.count, characters[index + 1] == "\"" {
+                        field.append("\"")
+                        index += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                record.append(field)
+                field = ""
+            } else if character == "\n" || character == "\r\n" {
+                record.append(field)
+                field = ""
+                if record != [""] { records.append(record) }
+                record = []
+            } else if character != "\r" {
+                field.append(character)
+            }
+            index += 1
+        }
+        guard let header = records.first else { return [] }
+        return records.dropFirst().map { values in
+            Dictionary(
+                uniqueKeysWithValues: zip(
+                    header, values + Array(repeating: "", count: max(0, header.count - values.count))
+                ).map { ($0, $1) })
+        }
+    }
+}
