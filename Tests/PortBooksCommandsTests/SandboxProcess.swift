@@ -54,6 +54,18 @@ final class SandboxProcess {
             ?? []
     }
 
+    /// Invoices as (DocNumber, TotalAmt), decoded exactly (no Double on the way).
+    func invoiceTotals() throws -> [(number: String, total: Decimal)] {
+        struct Invoice: Decodable {
+            var DocNumber: String?
+            var TotalAmt: Decimal
+        }
+        let realms = try JSONSerialization.jsonObject(with: curl("/_sandbox/realms")) as? [String] ?? []
+        guard let realm = realms.first else { return [] }
+        let invoices = try JSONDecoder().decode([Invoice].self, from: curl("/_sandbox/realms/\(realm)/Invoice"))
+        return invoices.map { ($0.DocNumber ?? "", $0.TotalAmt) }
+    }
+
     func stats() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: curl("/_sandbox/stats")) as? [String: Any] ?? [:]
     }
