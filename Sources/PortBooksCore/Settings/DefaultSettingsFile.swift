@@ -129,7 +129,7 @@ public enum DefaultSettingsFile {
             # parts in sections, {{#load.po}} / PO {{load.po}}{{/load.po}}: an empty or missing value
             # removes the whole section, label and separator included.
             line_description = "{{charge.name}} – Load {{load.reference}}{{#load.container}} / Ctr {{load.container}}{{/load.container}}{{#load.po}} / PO {{load.po}}{{/load.po}}"
-            charge_set_header = "Load {{load.reference}}{{#load.container}} / Ctr {{load.container}}{{/load.container}}{{#charge_set.is_sub_bill}} / sub-bill {{charge_set.number}}{{/charge_set.is_sub_bill}}"
+            charge_set_header = "Load {{load.reference}}{{#load.container}} / Ctr {{load.container}}{{/load.container}}{{#charge_set.is_sub_bill}} / sub-bill{{#charge_set.number}} {{charge_set.number}}{{/charge_set.number}}{{/charge_set.is_sub_bill}}"
             customer_memo = "{{invoice.notes}}"
             private_note = "PortPro invoice {{invoice.number}} – loads {{invoice.load_references}}"
             credit_memo_line = "{{credit_line.name}}{{#credit_line.description}} – {{credit_line.description}}{{/credit_line.description}}"

@@ -215,7 +215,7 @@ struct SettingsParser {
             + "{{#load.po}} / PO {{load.po}}{{/load.po}}",
         "charge_set_header":
             "Load {{load.reference}}{{#load.container}} / Ctr {{load.container}}{{/load.container}}"
-            + "{{#charge_set.is_sub_bill}} / sub-bill {{charge_set.number}}{{/charge_set.is_sub_bill}}",
+            + "{{#charge_set.is_sub_bill}} / sub-bill{{#charge_set.number}} {{charge_set.number}}{{/charge_set.number}}{{/charge_set.is_sub_bill}}",
         "customer_memo": "{{invoice.notes}}",
         "private_note": "PortPro invoice {{invoice.number}} – loads {{invoice.load_references}}",
         "credit_memo_line":
