@@ -63,7 +63,7 @@ extension LedgerStore {
 
     /// Applies every change, each with an audit row, in ONE transaction: all or nothing.
     public func apply(_ changes: [LedgerChange], runID: String) throws {
-        try writer.write { db in
+        try write { db in
             let now = Self.now()
             for change in changes { try Self.apply(change, db: db, now: now, runID: runID) }
         }
@@ -86,6 +86,7 @@ extension LedgerStore {
                 arguments: [now, runID, action, detail, note, source, id])
         }
         let clearProblem = "problem_code = NULL, problem_message = NULL, suggestion = NULL, blocked_by = NULL"
+        try validate(change, db: db)
         switch change {
         case .synced(let id, let qbID, let syncToken, let hash):
             try update(
@@ -130,6 +131,25 @@ extension LedgerStore {
         }
     }
 
+    /// Refuses a change the ledger must never hold: a link to an empty QuickBooks ID, or a
+    /// record other than an invoice marked paid outside QuickBooks.
+    private static func validate(_ change: LedgerChange, db: Database) throws {
+        switch change {
+        case .synced(let id, let qbID, _, _), .setQBID(let id, let qbID, _, _, _):
+            guard !qbID.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw LedgerError.invalidChange(id: id, reason: "an empty QuickBooks ID")
+            }
+        case .paidOutside(let id, _, _):
+            let kind = try String.fetchOne(db, sql: "SELECT kind FROM records WHERE id = ?", arguments: [id])
+            guard let kind else { throw LedgerError.noSuchRecord(id) }
+            guard kind == RecordKind.invoice.rawValue else {
+                throw LedgerError.invalidChange(id: id, reason: "only an invoice can be paid outside QuickBooks")
+            }
+        default:
+            break
+        }
+    }
+
     // MARK: Runs, audit, meta
 
     /// Starts a run; returns its id (`20261127T010203Z-1a2b`).
@@ -139,7 +159,7 @@ extension LedgerStore {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let id = formatter.string(from: Date()) + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
-        try writer.write { db in
+        try write { db in
             try db.execute(
                 sql: "INSERT INTO runs (id, command, started_at) VALUES (?, ?, ?)",
                 arguments: [id, command, Self.now()])
@@ -148,7 +168,7 @@ extension LedgerStore {
     }
 
     public func finishRun(id: String, status: String, summaryJSON: String) throws {
-        try writer.write { db in
+        try write { db in
             try db.execute(
                 sql: "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
                 arguments: [Self.now(), status, summaryJSON, id])
@@ -165,7 +185,7 @@ extension LedgerStore {
     }
 
     public func lastRuns(limit: Int) throws -> [Run] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", arguments: [limit]
             )
@@ -188,7 +208,7 @@ extension LedgerStore {
     }
 
     public func auditEntries(kind: RecordKind, portproID: String) throws -> [AuditEntry] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM audit WHERE kind = ? AND portpro_id = ? ORDER BY id",
                 arguments: [kind.rawValue, portproID]
@@ -201,12 +221,12 @@ extension LedgerStore {
     }
 
     public func value(forMeta key: String) throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
     }
 
     /// Sets (or, with `nil`, removes) a meta value.
     public func setMeta(_ key: String, _ value: String?) throws {
-        try writer.write { db in
+        try write { db in
             if let value {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
             } else {

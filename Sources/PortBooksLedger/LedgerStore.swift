@@ -15,10 +15,18 @@ public final class LedgerStore: Sendable {
     init(writer: any DatabaseWriter, path: String) throws {
         self.writer = writer
         self.path = path
-        try Self.migrator.migrate(writer)
+        let migrator = Self.migrator
+        if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) {
+            throw LedgerError.newerSchema(path: path)
+        }
+        try migrator.migrate(writer)
     }
 
     /// Opens (creating if needed) the ledger file and brings its schema up to date.
+    ///
+    /// Throws ``LedgerError/cannotOpen(path:reason:)`` for a file that is not a ledger, is
+    /// damaged or cannot be created, and ``LedgerError/newerSchema(path:)`` for a ledger a
+    /// newer PortBooks has migrated.
     public static func open(path: String) throws -> LedgerStore {
         do {
             var configuration = Configuration()
@@ -26,6 +34,24 @@ public final class LedgerStore: Sendable {
             return try LedgerStore(writer: try DatabasePool(path: path, configuration: configuration), path: path)
         } catch let error as DatabaseError {
             throw LedgerError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// Reads in one snapshot; a database failure becomes ``LedgerError/failed(path:reason:)``.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw LedgerError.failed(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// Writes in one transaction; a database failure becomes ``LedgerError/failed(path:reason:)``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as DatabaseError {
+            throw LedgerError.failed(path: path, reason: error.message ?? "\(error)")
         }
     }
 
@@ -143,8 +169,10 @@ public final class LedgerStore: Sendable {
         }
 
         /// Stages one record: new → pending; same content → nothing; changed content → pending
-        /// (a sparse update when it was synced), except for records cleared or paid outside
-        /// QuickBooks, whose new content is kept but never pushed.
+        /// (a sparse update when it was synced; a fresh try, its old problem forgotten, when it
+        /// was a problem or blocked), except for records cleared or paid outside QuickBooks,
+        /// whose new content is kept but never pushed. Attempts and the first problem time stay
+        /// as history; the QuickBooks link, SyncToken and synced hash are kept.
         public func stage(_ record: ExportRecord, sourceFile: String) throws {
             let content = try CanonicalContent.encode(record)
             let hash = SHA256.hexDigest(bytes: content)
@@ -179,7 +207,8 @@ public final class LedgerStore: Sendable {
                 sql: """
                     UPDATE records SET number = ?, customer_name = ?, customer_portpro_id = ?, amount = ?, content = ?,
                         content_hash = ?, source_file = ?, updated_at = ?,
-                        state = CASE WHEN state IN ('cleared', 'paid_outside') THEN state ELSE 'pending' END
+                        state = CASE WHEN state IN ('cleared', 'paid_outside') THEN state ELSE 'pending' END,
+                        problem_code = NULL, problem_message = NULL, suggestion = NULL, blocked_by = NULL
                     WHERE id = ?
                     """
             ).execute(arguments: [
@@ -206,32 +235,37 @@ public final class LedgerStore: Sendable {
         _ body: (StagingSession) throws -> Bool
     ) throws -> StagingOutcome? {
         var result: StagingOutcome?
-        try writer.writeWithoutTransaction { db in
-            try db.inTransaction {
-                let now = Self.now()
-                let session = StagingSession(db: db, runID: runID, now: now)
-                guard try body(session) else { return .rollback }
-                let outcome = session.outcome
-                try db.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO files (content_hash, name, size, format, status, record_count, seen_at, run_id)
-                        VALUES (?, ?, ?, ?, 'staged', ?, ?, ?)
-                        """,
-                    arguments: [
-                        hash, name, size, format,
-                        outcome.inserted + outcome.changed + outcome.unchanged + outcome.ignored,
-                        now, runID,
-                    ])
-                result = outcome
-                return .commit
+        do {
+            try writer.writeWithoutTransaction { db in
+                try db.inTransaction {
+                    let now = Self.now()
+                    let session = StagingSession(db: db, runID: runID, now: now)
+                    guard try body(session) else { return .rollback }
+                    let outcome = session.outcome
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO files (content_hash, name, size, format, status, record_count, seen_at, run_id)
+                            VALUES (?, ?, ?, ?, 'staged', ?, ?, ?)
+                            """,
+                        arguments: [
+                            hash, name, size, format,
+                            outcome.inserted + outcome.changed + outcome.unchanged + outcome.ignored,
+                            now, runID,
+                        ])
+                    result = outcome
+                    return .commit
+                }
             }
+        } catch let error as DatabaseError {
+            // The body's own errors (a reader's) pass through unchanged.
+            throw LedgerError.failed(path: path, reason: error.message ?? "\(error)")
         }
         return result
     }
 
     /// Whether a file with this exact content was staged before.
     public func fileAlreadyStaged(hash: String) throws -> Bool {
-        try writer.read { db in
+        try read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM files WHERE content_hash = ? AND status = 'staged'", arguments: [hash]) ?? false
         }
@@ -239,7 +273,7 @@ public final class LedgerStore: Sendable {
 
     /// Notes a file refused whole (it may be dropped again once fixed).
     public func recordRejectedFile(hash: String, name: String, message: String, runID: String) throws {
-        try writer.write { db in
+        try write { db in
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO files (content_hash, name, size, format, status, message, seen_at, run_id)
@@ -252,7 +286,7 @@ public final class LedgerStore: Sendable {
     // MARK: Reading
 
     public func records(kind: RecordKind, states: [RecordState], limit: Int? = nil) throws -> [LedgerRecord] {
-        try writer.read { db in
+        try read { db in
             let marks = states.map { _ in "?" }.joined(separator: ", ")
             var arguments: [any DatabaseValueConvertible] = [kind.rawValue]
             arguments += states.map(\.rawValue)
@@ -263,7 +297,7 @@ public final class LedgerStore: Sendable {
     }
 
     public func record(kind: RecordKind, portproID: String) throws -> LedgerRecord? {
-        try writer.read { db in
+        try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM records WHERE kind = ? AND portpro_id = ?",
                 arguments: [kind.rawValue, portproID]
@@ -272,13 +306,13 @@ public final class LedgerStore: Sendable {
     }
 
     public func record(id: Int64) throws -> LedgerRecord? {
-        try writer.read { db in
+        try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM records WHERE id = ?", arguments: [id]).map(LedgerRecord.init)
         }
     }
 
     public func records(kind: RecordKind, number: String) throws -> [LedgerRecord] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM records WHERE kind = ? AND number = ? ORDER BY id",
                 arguments: [kind.rawValue, number]
@@ -288,7 +322,7 @@ public final class LedgerStore: Sendable {
 
     public func records(kind: RecordKind, portproIDs: [String]) throws -> [LedgerRecord] {
         guard !portproIDs.isEmpty else { return [] }
-        return try writer.read { db in
+        return try read { db in
             var found: [LedgerRecord] = []
             for start in stride(from: 0, to: portproIDs.count, by: 500) {
                 let chunk = Array(portproIDs[start..<min(start + 500, portproIDs.count)])
@@ -304,7 +338,7 @@ public final class LedgerStore: Sendable {
 
     /// Records in `problem` or `blocked`: the rows of problems.csv.
     public func problemRecords() throws -> [LedgerRecord] {
-        try writer.read { db in
+        try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -317,7 +351,7 @@ public final class LedgerStore: Sendable {
 
     /// Every record (optionally of one kind, optionally only those without a QuickBooks ID).
     public func allRecords(kind: RecordKind?, onlyWithoutQBID: Bool) throws -> [LedgerRecord] {
-        try writer.read { db in
+        try read { db in
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let kind {
@@ -334,7 +368,7 @@ public final class LedgerStore: Sendable {
 
     /// Records per kind and state.
     public func counts() throws -> [RecordKind: [RecordState: Int]] {
-        try writer.read { db in
+        try read { db in
             var counts: [RecordKind: [RecordState: Int]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT kind, state, COUNT(*) AS n FROM records GROUP BY kind, state")
             {

@@ -14,6 +14,11 @@ public enum CSVWriter {
         return Data(text.utf8)
     }
 
+    /// The whole file's bytes for a table (its header and the cells of its rows).
+    public static func encode(_ table: CSVTable) -> Data {
+        encode(header: table.header, rows: table.rows.map(\.cells))
+    }
+
     /// Writes atomically (a temporary file renamed into place), so a reader never sees half a file.
     public static func write(header: [String], rows: [[String]], to url: URL) throws {
         try FileManager.default.createDirectory(
@@ -37,9 +42,15 @@ public enum CSVWriter {
     }
 
     /// `= + - @`, tab or CR first — unless the whole cell is a plain number such as `-12.50`.
+    /// A cell that already starts with `'` before one of those gets one more `'`, so that
+    /// ``CSVReader/restoredCell(_:)`` (which removes one) gives back exactly what was written.
     static func needsNeutralising(_ text: String) -> Bool {
+        let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
         guard let first = text.unicodeScalars.first else { return false }
-        guard ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return false }
+        if first == "'" {
+            return text.unicodeScalars.first(where: { $0 != "'" }).map(formulaStarts.contains) ?? false
+        }
+        guard formulaStarts.contains(first) else { return false }
         return !isPlainNumber(text)
     }
 
