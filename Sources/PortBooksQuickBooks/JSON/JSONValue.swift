@@ -63,9 +63,9 @@ public enum JSONValue: Sendable, Hashable {
         return .object(members)
     }
 
-    /// Parses JSON bytes.
+    /// Parses JSON bytes (numbers exactly, as `Decimal`).
     public static func decode(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONValueParser.parse(data)
     }
 
     /// Serialises with sorted keys, so equal values give equal bytes (used for request ids).

@@ -54,10 +54,19 @@ public struct QuickBooksConnection: Sendable {
         }
         let configuration = QuickBooksConfiguration(
             baseURL: settings.quickbooks.baseURL, realmID: realmID, minorVersion: settings.quickbooks.minorVersion,
-            limits: PacingLimits(timeScale: timeScale))
+            limits: Self.limits(timeScale: timeScale))
         let client = QuickBooksClient(
             configuration: configuration, transport: transport, tokens: session, logger: logger)
         return (client, session)
+    }
+
+    /// Intuit's limits, scaled for a sandbox. Against a time-scaled sandbox a one-second window
+    /// lasts a few milliseconds, so the client keeps more slack (scheduling jitter would
+    /// otherwise land an eleventh request in a window), and one request fewer in flight (the
+    /// server counts a request until its response is written, the client until it is read).
+    static func limits(timeScale: Double) -> PacingLimits {
+        guard timeScale > 1 else { return PacingLimits() }
+        return PacingLimits(maxInFlight: 9, timeScale: timeScale, safetySlack: .milliseconds(6))
     }
 
     static func clientSecret(settings: Settings, environment: [String: String]) throws -> SecretToken {
