@@ -54,7 +54,8 @@ struct LedgerStoreTests {
         let second = try #require(try ledger.record(kind: .invoice, portproID: "i2"))
         try ledger.markCleared(id: first.id, note: "not ours", source: "test", runID: "r")
         try ledger.markPaidOutside(id: second.id, note: "paid in QB", source: "test", runID: "r")
-        let outcome = try stage(ledger, [invoice("i1", number: "A-1", total: 5), invoice("i2", number: "A-2", total: 6)])
+        let changed = [invoice("i1", number: "A-1", total: 5), invoice("i2", number: "A-2", total: 6)]
+        let outcome = try stage(ledger, changed)
         #expect(outcome?.ignored == 2)
         #expect(try ledger.record(kind: .invoice, portproID: "i1")?.state == .cleared)
         #expect(try ledger.record(kind: .invoice, portproID: "i2")?.state == .paidOutside)
