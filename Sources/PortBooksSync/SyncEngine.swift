@@ -76,15 +76,23 @@ public final class SyncEngine {
         let drop = DropFolder(
             inbox: folders.inbox, archive: folders.archive, rejected: folders.rejected,
             settleTime: options.settleTime)
+        // Resolution files dropped in resolutions/ apply first (Resolution/SyncEngine+Resolutions.swift).
+        if options.files == nil && !options.dryRun {
+            try await applyDroppedResolutions(runID: runID, settleTime: options.settleTime, results: results) {
+                try connect()
+            }
+        }
         if let files = options.files {
             for file in files { try stager.stageNamedFile(URL(fileURLWithPath: file), progress: progress) }
         } else {
             for file in try drop.takeStableFiles() { try stager.stageDropFile(file, folder: drop, progress: progress) }
         }
         var stoppedBy: QuickBooksFault?
-        if !options.dryRun, try hasWorkToPush() {
+        if !options.dryRun, try settings.sync.reconcileFirst || hasWorkToPush() {
             do {
                 let client = try connect()
+                // [sync] reconcile_first: what changed in QuickBooks, before pushing (Resolution/Reconciler.swift).
+                if settings.sync.reconcileFirst { try await reconcileFirst(feed: client, runID: runID) }
                 let pusher = Pusher(
                     ledger: ledger, client: client, settings: settings, runID: runID, results: results,
                     logger: logger, progress: progress)

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PortBooksSync
+
+/// `portbooks reconcile`: notice what people changed directly in QuickBooks.
+struct Reconcile: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read QuickBooks' changes since the last check and list what needs attention.",
+        discussion: """
+            Invoices paid directly in QuickBooks (suggestion: mark-paid), transactions voided or deleted \
+            there (suggestion: remove-qb-id) become rows of reports/problems.csv; customers renamed there \
+            are noted. Reads QuickBooks' change data capture (at most 30 days back). Set \
+            `[sync] reconcile_first = true` to do this at the start of every sync. \
+            Exit 0: nothing new; 3: something needs attention; 1: could not run; 75: try later.
+            """
+    )
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() async throws {
+        let settings = try config.loadSettings()
+        let engine = try LedgerAccess.engine(settings)
+        let result: (outcome: Reconciler.Outcome, report: URL)
+        do {
+            result = try await engine.reconcile(connect: { try QuickBooksConnection(settings: settings).client().0 })
+        } catch {
+            throw LedgerAccess.exit(for: error)
+        }
+        let outcome = result.outcome
+        if let warning = outcome.gapWarning { Terminal.standardError("warning: \(warning)") }
+        print(
+            "Changes in QuickBooks since \(outcome.since): \(outcome.objects) object(s) in \(outcome.requests) request(s)"
+        )
+        for finding in outcome.findings {
+            print("  \(finding.kind.rawValue) \(finding.number) (QuickBooks \(finding.qbID)): \(finding.code)")
+            print("    \(finding.message)")
+            print("    → \(finding.suggestion)")
+        }
+        if outcome.findings.isEmpty { print("  nothing needs attention") }
+        print("  report:   \(result.report.path)")
+        print("  problems: \(engine.folders.problemsFile.path)")
+        if outcome.findings.contains(where: \.isProblem) { throw PortBooksExit.problems }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import PortBooksCore
+import PortBooksQuickBooks
+import PortBooksSync
+
+/// `portbooks resolve FILE.csv`: apply a resolution file now.
+struct Resolve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply a resolution file (problems.csv with the action column filled) now.",
+        discussion: """
+            Actions: retry, clear, mark-paid (invoices), remove-qb-id, set-qb-id (with new_qb_id). Every \
+            row is checked first; by default the file applies whole or not at all. Rows are matched by \
+            entity + portpro_id, or by a number only one record has; an id a spreadsheet damaged \
+            (6.51E+23, lost leading zeros) is rejected, never matched to another record. \
+            Exit 0: applied; 3: rows were rejected (see reports/runs/<run>/resolution-report.csv); \
+            1: could not run; 75: another run holds the lock.
+            """
+    )
+
+    @OptionGroup var config: ConfigOptions
+
+    @Argument(help: "The edited problems file (CSV, as Excel or LibreOffice saved it).")
+    var file: String
+
+    @Flag(help: "Check every row and write the report, but change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Apply the valid rows even when other rows are rejected.")
+    var partial = false
+
+    @Flag(help: "set-qb-id even when the QuickBooks object's number or customer differ from the record's.")
+    var force = false
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("No such file: \(file)") }
+    }
+
+    func run() async throws {
+        let settings = try config.loadSettings()
+        let engine = try LedgerAccess.engine(settings)
+        let outcome: ResolutionOutcome
+        do {
+            let parsed = try ResolutionFile.read(URL(fileURLWithPath: file))
+            outcome = try await engine.resolve(
+                parsed, options: .init(dryRun: dryRun, partial: partial, force: force),
+                connect: { try QuickBooksConnection(settings: settings).client().0 })
+        } catch {
+            throw LedgerAccess.exit(for: error)
+        }
+        ResolutionPrinter.print(outcome, dryRun: dryRun)
+        if outcome.rejected > 0 { throw PortBooksExit.problems }
+    }
+}
+
+/// Opening the engine and turning errors into the documented exit codes, for the commands
+/// that change the ledger outside a sync (`resolve`, `ids`, `reconcile`).
+enum LedgerAccess {
+    static func engine(_ settings: Settings) throws -> SyncEngine {
+        do {
+            return try SyncEngine(settings: settings)
+        } catch {
+            Terminal.standardError("error: \(error)")
+            throw PortBooksExit.couldNotRun
+        }
+    }
+
+    /// Prints the error; 75 for a held lock or an unreachable QuickBooks, 1 otherwise.
+    static func exit(for error: any Error) -> ExitCode {
+        if let code = error as? ExitCode { return code }
+        Terminal.standardError("error: \(error)")
+        if error is RunLockError { return PortBooksExit.tryLater }
+        if let fault = error as? QuickBooksFault, fault.category == .transient { return PortBooksExit.tryLater }
+        return PortBooksExit.couldNotRun
+    }
+}
+
+/// The summary `resolve` and `ids` print: rejected rows on stderr as `FILE:LINE: error: …`.
+enum ResolutionPrinter {
+    static func print(_ outcome: ResolutionOutcome, dryRun: Bool) {
+        for line in outcome.diagnostics { Terminal.standardError(line) }
+        let counts = Dictionary(grouping: outcome.rows, by: \.result).mapValues(\.count)
+        let parts = [ResolutionResult.applied, .wouldApply, .rejected, .notApplied, .ignored].compactMap {
+            result -> String? in
+            guard let count = counts[result], count > 0 else { return nil }
+            return "\(count) \(result.rawValue)"
+        }
+        Swift.print("\(outcome.file): \(parts.isEmpty ? "no rows" : parts.joined(separator: ", "))")
+        for row in outcome.rows where row.result == .applied || row.result == .wouldApply {
+            Swift.print("  line \(row.line): \(row.entity) \(row.portproID) \(row.action): \(row.message)")
+        }
+        if outcome.rejected > 0 && outcome.applied == 0 && !dryRun {
+            Swift.print("  nothing was changed: fix the rejected rows, or apply the others with --partial")
+        }
+        if let report = outcome.report { Swift.print("  report: \(report.path)") }
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import PortBooksCore
+import PortBooksLedger
+import PortBooksQuickBooks
+
+/// Reads one QuickBooks object by id: what `set-qb-id` checks. ``QuickBooksClient`` is one;
+/// tests use a dictionary.
+public protocol QuickBooksObjectReader: Sendable {
+    func read(_ entity: QuickBooksEntity, id: String) async throws -> JSONValue
+}
+
+extension QuickBooksClient: QuickBooksObjectReader {}
+
+/// Checks every row of a resolution file before anything changes (shared/DESIGN.md
+/// "Problem and result files").
+///
+/// Row rules: a known entity and action; `mark-paid` only on invoices; `set-qb-id` with a
+/// QuickBooks Id in `new_qb_id` (and `new_qb_id` only with `set-qb-id`); `remove-qb-id` only on
+/// a linked record; one row per record.
+///
+/// Matching: by entity + `portpro_id` exactly. When that finds nothing, by entity + `number`,
+/// but only where exactly one record has that number. An id a spreadsheet damaged
+/// (scientific notation, digits past the 15th zeroed, leading zeros dropped) is rejected
+/// outright, never matched to another record.
+///
+/// `set-qb-id`: the QuickBooks object is read; it must exist as the row's entity, and an
+/// invoice or credit memo must carry the record's number and belong to the record's customer
+/// (through the customer's own link), a payment must belong to that customer, and no other
+/// record may already be linked to it — unless `force`. Its SyncToken is kept.
+public struct ResolutionPlanner: Sendable {
+    public let ledger: LedgerStore
+    /// Link with `set-qb-id` even when the number or customer differ.
+    public var force: Bool
+
+    public init(ledger: LedgerStore, force: Bool = false) {
+        self.ledger = ledger
+        self.force = force
+    }
+
+    /// The plan for `file`. `quickBooks` is called only when a row needs a QuickBooks read.
+    public func plan(_ file: ResolutionFile, quickBooks: () throws -> any QuickBooksObjectReader) async throws
+        -> ResolutionPlan
+    {
+        var entries = try file.rows.map { try check($0) }
+        rejectRepeatedRecords(&entries)
+        var reader: (any QuickBooksObjectReader)?
+        for index in entries.indices where entries[index].change != nil && entries[index].action == .setQBID {
+            if reader == nil { reader = try quickBooks() }
+            if let reader { try await checkInQuickBooks(&entries[index], reader: reader) }
+        }
+        for index in entries.indices where entries[index].change != nil {
+            entries[index].change = change(for: entries[index], file: file)
+        }
+        return ResolutionPlan(file: file.name, entries: entries)
+    }
+
+    // MARK: Row rules
+
+    private func check(_ row: ResolutionFile.Row) throws -> ResolutionPlan.Entry {
+        var entry = ResolutionPlan.Entry(row: row)
+        guard row.hasAction else {
+            entry.message = "no action"
+            return entry
+        }
+        guard let kind = RecordKind(entitySpelling: row.entity) else {
+            entry.reject(
+                row.entity.isEmpty
+                    ? "the entity cell is empty: use customer, invoice, payment or credit_memo"
+                    : "unknown entity \"\(row.entity)\": use customer, invoice, payment or credit_memo")
+            return entry
+        }
+        entry.kind = kind
+        guard let action = ResolutionAction(spelling: row.action) else {
+            entry.reject(
+                "unknown action \"\(row.action)\": use retry, clear, mark-paid, remove-qb-id or set-qb-id")
+            return entry
+        }
+        entry.action = action
+        if action == .markPaid && kind != .invoice {
+            entry.reject("mark-paid is for invoices only; a \(kind.rawValue) cannot be marked paid")
+            return entry
+        }
+        if action == .setQBID {
+            if row.newQBID.isEmpty {
+                entry.reject("set-qb-id needs the QuickBooks ID in the new_qb_id column")
+                return entry
+            }
+            if let damage = SpreadsheetDamage.reason(row.newQBID) {
+                entry.reject("new_qb_id \"\(row.newQBID)\" \(damage)")
+                return entry
+            }
+            guard row.newQBID.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                entry.reject("new_qb_id \"\(row.newQBID)\" is not a QuickBooks ID (QuickBooks IDs are digits)")
+                return entry
+            }
+        } else if !row.newQBID.isEmpty {
+            entry.reject(
+                "conflicting: new_qb_id \(row.newQBID) is filled in but the action is \(action.rawValue); "
+                    + "use set-qb-id to link it, or empty new_qb_id")
+            return entry
+        }
+        switch try match(row, kind: kind) {
+        case .failure(let reason):
+            entry.reject(reason.message)
+            return entry
+        case .success(let (record, how)):
+            entry.record = record
+            entry.message = how
+        }
+        guard let record = entry.record else { return entry }
+        if action == .removeQBID && record.qbID == nil {
+            entry.reject("\(describe(record)) has no QuickBooks ID to remove")
+            return entry
+        }
+        // A placeholder; the real change (with note and source) is built once every check passed.
+        entry.change = .retry(id: record.id, note: "", source: "")
+        return entry
+    }
+
+    private struct MatchFailure: Error {
+        var message: String
+    }
+
+    /// The one record a row means, or why there is none.
+    private func match(_ row: ResolutionFile.Row, kind: RecordKind) throws -> Result<
+        (LedgerRecord, String), MatchFailure
+    > {
+        let id = row.portproID
+        if !id.isEmpty {
+            if let record = try ledger.record(kind: kind, portproID: id) { return .success((record, "")) }
+            if let damage = SpreadsheetDamage.reason(id) {
+                return .failure(
+                    MatchFailure(
+                        message:
+                            "portpro_id \"\(id)\" \(damage); it is not matched to any record. Copy the id from the original problems.csv (format the column as Text before pasting)"
+                    ))
+            }
+            let padded = try ledger.records(kind: kind, portproIDs: SpreadsheetDamage.zeroPaddedCandidates(id))
+            if let original = padded.first {
+                return .failure(
+                    MatchFailure(
+                        message:
+                            "portpro_id \"\(id)\" looks like \(original.portproID) with its leading zeros dropped by a spreadsheet; it is not matched. Put the exact id back (format the column as Text)"
+                    ))
+            }
+        }
+        guard !row.number.isEmpty else {
+            return .failure(
+                MatchFailure(
+                    message: id.isEmpty
+                        ? "the row has neither a portpro_id nor a number to find the \(kind.rawValue) by"
+                        : "no \(kind.rawValue) has portpro_id \"\(id)\" (and the row has no number to look it up by)"))
+        }
+        if let damage = SpreadsheetDamage.reason(row.number) {
+            return .failure(MatchFailure(message: "number \"\(row.number)\" \(damage); it is not matched"))
+        }
+        let byNumber = try ledger.records(kind: kind, number: row.number)
+        let unknownID = id.isEmpty ? "" : "no \(kind.rawValue) has portpro_id \"\(id)\"; "
+        switch byNumber.count {
+        case 1:
+            return .success(
+                (byNumber[0], "\(unknownID)matched by its number \(row.number) (portpro_id \(byNumber[0].portproID))"))
+        case 0:
+            return .failure(MatchFailure(message: "\(unknownID)no \(kind.rawValue) has the number \"\(row.number)\""))
+        default:
+            return .failure(
+                MatchFailure(
+                    message:
+                        "\(unknownID)\(byNumber.count) \(kind.rawValue) records have the number \"\(row.number)\"; give the exact portpro_id"
+                ))
+        }
+    }
+
+    /// Two rows for one record: every one of them is rejected, naming the others.
+    private func rejectRepeatedRecords(_ entries: inout [ResolutionPlan.Entry]) {
+        var byRecord: [Int64: [Int]] = [:]
+        for (index, entry) in entries.enumerated() {
+            if let record = entry.record, entry.row.hasAction { byRecord[record.id, default: []].append(index) }
+        }
+        for indices in byRecord.values where indices.count > 1 {
+            let actions = Set(indices.compactMap { entries[$0].action })
+            let newIDs = Set(indices.map { entries[$0].row.newQBID })
+            let conflicting = actions.count > 1 || newIDs.count > 1
+            for index in indices {
+                let others = indices.filter { $0 != index }.map { "line \(entries[$0].row.line)" }
+                    .joined(separator: ", ")
+                let what = indices.map { "\(entries[$0].row.action) on line \(entries[$0].row.line)" }
+                    .joined(separator: ", ")
+                entries[index].problem = nil
+                entries[index].reject(
+                    conflicting
+                        ? "conflicting actions for one record (\(what)); keep one row per record"
+                        : "the same record is also on \(others); keep one row per record")
+            }
+        }
+    }
+
+    // MARK: QuickBooks checks (set-qb-id)
+
+    private func checkInQuickBooks(_ entry: inout ResolutionPlan.Entry, reader: any QuickBooksObjectReader)
+        async throws
+    {
+        guard let record = entry.record, let kind = entry.kind else { return }
+        let newID = entry.row.newQBID
+        let entity = QuickBooksEntity(kind.quickBooksEntityName)
+        let object: JSONValue
+        do {
+            object = try await reader.read(entity, id: newID)
+        } catch let fault as QuickBooksFault {
+            guard case .recordProblem(let code, let message, let detail, _) = fault else { throw fault }
+            entry.reject(
+                "QuickBooks has no \(entity.name) \(newID) (\(code): \([message, detail].compactMap { $0 }.joined(separator: ": ")))"
+            )
+            return
+        }
+        guard object["Id"]?.stringValue == newID else {
+            entry.reject("QuickBooks answered with another object than \(entity.name) \(newID)")
+            return
+        }
+        var mismatches: [String] = []
+        if kind == .invoice || kind == .creditMemo {
+            let number = object["DocNumber"]?.stringValue ?? ""
+            if number != (record.number ?? "") {
+                mismatches.append(
+                    "its number is \(number.isEmpty ? "empty" : "\"\(number)\""), not \"\(record.number ?? "")\"")
+            }
+        }
+        if kind != .customer {
+            mismatches += try customerMismatch(object, record: record)
+        } else if object["Active"]?.boolValue == false {
+            mismatches.append("it is inactive (deleted) in QuickBooks")
+        }
+        if let other = try alreadyLinked(object, newID: newID, record: record, kind: kind) {
+            mismatches.append("\(describe(other)) is already linked to it")
+        }
+        if !mismatches.isEmpty {
+            let text = "QuickBooks \(entity.name) \(newID): " + mismatches.joined(separator: "; ")
+            if force {
+                entry.message = "linked with --force although " + text
+            } else {
+                entry.reject(text + " (use --force to link it anyway)")
+                return
+            }
+        }
+        entry.syncToken = object["SyncToken"]?.stringValue
+    }
+
+    /// Whether the object's customer is the record's customer (through the customer's link).
+    private func customerMismatch(_ object: JSONValue, record: LedgerRecord) throws -> [String] {
+        let objectCustomer = object["CustomerRef"]?["value"]?.stringValue
+        let objectCustomerName = object["CustomerRef"]?["name"]?.stringValue
+        guard let customerID = record.customerPortproID,
+            let customer = try ledger.record(kind: .customer, portproID: customerID), let linked = customer.qbID
+        else {
+            return [
+                "the customer \(record.customerName ?? "?") is not linked to QuickBooks yet, so the customer cannot be checked (link the customer first)"
+            ]
+        }
+        guard objectCustomer == linked else {
+            return [
+                "it belongs to QuickBooks customer \(objectCustomerName ?? "") (\(objectCustomer ?? "none")), not \(customer.number ?? customerID) (\(linked))"
+            ]
+        }
+        return []
+    }
+
+    /// Another record of the same kind already linked to the object, found by its number or name.
+    private func alreadyLinked(_ object: JSONValue, newID: String, record: LedgerRecord, kind: RecordKind) throws
+        -> LedgerRecord?
+    {
+        let key = kind == .customer ? object["DisplayName"]?.stringValue : object["DocNumber"]?.stringValue
+        var candidates = try key.map { try ledger.records(kind: kind, number: $0) } ?? []
+        if let number = record.number { candidates += try ledger.records(kind: kind, number: number) }
+        return candidates.first { $0.qbID == newID && $0.id != record.id }
+    }
+
+    // MARK: Changes
+
+    private func change(for entry: ResolutionPlan.Entry, file: ResolutionFile) -> LedgerChange? {
+        guard let record = entry.record, let action = entry.action else { return nil }
+        let note = entry.row.note
+        let source = file.source(line: entry.row.line)
+        switch action {
+        case .retry: return .retry(id: record.id, note: note, source: source)
+        case .clear: return .cleared(id: record.id, note: note, source: source)
+        case .markPaid: return .paidOutside(id: record.id, note: note, source: source)
+        case .removeQBID: return .removeQBID(id: record.id, note: note, source: source)
+        case .setQBID:
+            return .setQBID(
+                id: record.id, qbID: entry.row.newQBID, syncToken: entry.syncToken,
+                note: note, source: source)
+        }
+    }
+
+    func describe(_ record: LedgerRecord) -> String {
+        "\(record.kind.rawValue) \(record.number ?? record.portproID) (portpro_id \(record.portproID))"
+    }
+}
