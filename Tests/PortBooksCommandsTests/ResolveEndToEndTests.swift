@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+/// Resolution files, the QuickBooks ID area and reconcile, through the built `portbooks`
+/// against a qbo-sandbox, on the example drop set.
+@Suite(
+    "resolve end to end",
+    .serialized,
+    .enabled(
+        if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
+            && FileManager.default.fileExists(
+                atPath: Binary.root.appendingPathComponent(".build/debug/qbo-sandbox").path)
+    )
+)
+struct ResolveEndToEndTests {
+    private func syncedExample(_ sandbox: SandboxProcess) throws -> URL {
+        let project = try Binary.connectedProject(sandbox)
+        let source = Binary.root.appendingPathComponent("fixtures/drop-example")
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".json") {
+            try FileManager.default.copyItem(
+                at: source.appendingPathComponent(name), to: project.appendingPathComponent("inbox/\(name)"))
+        }
+        let first = try portbooks(project, ["sync", "--settle", "0"])
+        #expect(first.status == 3, "\(first.stdout)\n\(first.stderr)")
+        return project
+    }
+
+    private func portbooks(_ project: URL, _ arguments: [String]) throws -> Binary.Output {
+        try Binary.run(arguments + ["--config", project.appendingPathComponent("portbooks.toml").path])
+    }
+
+    /// `ids list --entity invoice` as (portpro_id, qb_id) of the synced invoices.
+    private func syncedInvoices(_ project: URL) throws -> [(portproID: String, qbID: String)] {
+        let output = try portbooks(project, ["ids", "list", "--entity", "invoice"]).stdout
+        var found: [(portproID: String, qbID: String)] = []
+        for line in output.split(separator: "\n") {
+            let words: [Substring] = line.split(separator: " ")
+            guard words.count >= 4, words[words.count - 1] == "synced" else { continue }
+            found.append((String(words[1]), String(words[words.count - 2])))
+        }
+        return found
+    }
+
+    private func problems(_ project: URL) throws -> [[String: String]] {
+        CSVLite.rows(try String(contentsOf: project.appendingPathComponent("reports/problems.csv"), encoding: .utf8))
+    }
+
+    private func csvCell(_ text: String) -> String {
+        text.contains(where: { ",\"\n".contains($0) })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    /// The invoices QuickBooks holds, by DocNumber; fails the test on a DocNumber twice.
+    private func invoicesByNumber(_ sandbox: SandboxProcess) throws -> [String: [String: Any]] {
+        let invoices = try sandbox.objects("Invoice")
+        let numbers = invoices.compactMap { $0["DocNumber"] as? String }
+        #expect(Set(numbers).count == numbers.count, "no DocNumber twice")
+        return Dictionary(invoices.map { ($0["DocNumber"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test(
+        "the demo's problems, resolved through a file dropped in resolutions/, apply; the next run syncs or clears them"
+    )
+    func demoProblemsResolved() throws {
+        let sandbox = try SandboxProcess()
+        let project = try syncedExample(sandbox)
+        let rows = try problems(project)
+        #expect(!rows.isEmpty)
+        // The customer whose name clashes is linked to the QuickBooks customer of that name;
+        // every other problem of its own is cleared; blocked rows follow by themselves.
+        let customers = try sandbox.objects("Customer")
+        var lines = ["entity;portpro_id;number;action;new_qb_id;note"]
+        for row in rows where row["problem_code"] != "blocked" {
+            var action = "Clear"
+            var newID = ""
+            if row["problem_code"] == "customer-name-clash",
+                let existing = customers.first(where: { ($0["DisplayName"] as? String) == row["number"] }),
+                let id = existing["Id"] as? String
+            {
+                action = "set qb id"
+                newID = id
+            }
+            lines.append(
+                [row["entity"] ?? "", row["portpro_id"] ?? "", row["number"] ?? "", action, newID, "=checked by Ann"]
+                    .map(csvCell).joined(separator: ";"))
+        }
+        let file = project.appendingPathComponent("resolutions/problems-fixed.csv")
+        try Data(("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: file)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: file.path)
+
+        let second = try portbooks(project, ["sync", "--settle", "0"])
+        #expect(!FileManager.default.fileExists(atPath: file.path), "applied files are archived")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("rejected").path)
+                .isEmpty,
+            "\(second.stdout)\n\(second.stderr)")
+        // Every row the file named is resolved; what remains waited on them and is blocked.
+        let remaining = try problems(project)
+        let named = Set(rows.filter { $0["problem_code"] != "blocked" }.compactMap { $0["portpro_id"] })
+        #expect(remaining.allSatisfy { !named.contains($0["portpro_id"] ?? "") }, "\(remaining)")
+        #expect(second.status == (remaining.isEmpty ? 0 : 3), "\(second.stdout)\n\(second.stderr)")
+        // The rest, cleared with `portbooks resolve` (LibreOffice-style: LF, comma): the list is empty.
+        let rest = project.appendingPathComponent("rest.csv")
+        let restLines =
+            ["entity,portpro_id,action"] + remaining.map { "\($0["entity"] ?? ""),\($0["portpro_id"] ?? ""),clear" }
+        try Data(restLines.joined(separator: "\n").utf8).write(to: rest)
+        let resolved = try portbooks(project, ["resolve", rest.path])
+        #expect(resolved.status == 0, "\(resolved.stdout)\n\(resolved.stderr)")
+        let third = try portbooks(project, ["sync", "--settle", "0"])
+        #expect(third.status == 0, "\(third.stdout)\n\(third.stderr)")
+        #expect(try problems(project).isEmpty)
+        let runs = project.appendingPathComponent("reports/runs")
+        let reports = try FileManager.default.contentsOfDirectory(atPath: runs.path).filter {
+            FileManager.default.fileExists(atPath: runs.appendingPathComponent("\($0)/resolution-report.csv").path)
+        }
+        #expect(reports.count == 2, "one for the dropped file, one for `resolve`")
+        _ = try invoicesByNumber(sandbox)
+    }
+
+    @Test("remove-qb-id on an invoice that still exists in QuickBooks never makes a second one")
+    func removeQBIDAdopts() throws {
+        let sandbox = try SandboxProcess()
+        let project = try syncedExample(sandbox)
+        let before = try invoicesByNumber(sandbox)
+        let target = try #require(try syncedInvoices(project).first)
+        let portproID = target.portproID
+        let qbID = target.qbID
+
+        let removed = try portbooks(project, ["ids", "remove", "invoice", portproID, "--note", "re-sync please"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        let writes = try sandbox.stats()["writes"] as? Int
+        _ = try portbooks(project, ["sync", "--settle", "0"])
+        let after = try invoicesByNumber(sandbox)
+        #expect(after.count == before.count, "no second invoice")
+        #expect(try sandbox.stats()["writes"] as? Int == writes, "adopted, not created")
+        let relisted = try portbooks(project, ["ids", "list", "--entity", "invoice"])
+        #expect(relisted.stdout.contains(portproID))
+        #expect(
+            relisted.stdout.split(separator: "\n").contains { $0.contains(portproID) && $0.contains(" \(qbID) ") },
+            "linked again to the same QuickBooks invoice")
+
+        // A resolution file naming an id a spreadsheet damaged changes nothing and exits 3.
+        let damaged = project.appendingPathComponent("damaged.csv")
+        try Data("entity,portpro_id,action\ninvoice,6.51E+23,remove-qb-id\n".utf8).write(to: damaged)
+        let refused = try portbooks(project, ["resolve", damaged.path])
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("damaged.csv:2: error: portpro_id \"6.51E+23\""), "\(refused.stderr)")
+    }
+
+    @Test("an invoice paid directly in the sandbox shows up after reconcile with the suggestion mark-paid")
+    func paidInQuickBooks() throws {
+        let sandbox = try SandboxProcess()
+        let project = try syncedExample(sandbox)
+        // An invoice PortBooks synced that PortPro's payments have not paid.
+        let linked = Set(try syncedInvoices(project).map(\.qbID))
+        let open = try #require(
+            try sandbox.objects("Invoice").first {
+                linked.contains($0["Id"] as? String ?? "") && ($0["Balance"] as? NSNumber)?.doubleValue ?? 0 > 0
+            })
+        let invoiceID = try #require(open["Id"] as? String)
+        let customerID = try #require((open["CustomerRef"] as? [String: Any])?["value"] as? String)
+        let balance = try #require(open["Balance"] as? NSNumber).stringValue
+        let realms = try JSONSerialization.jsonObject(with: sandbox.curl("/_sandbox/realms")) as? [String] ?? []
+        let realm = try #require(realms.first)
+        let minted =
+            try JSONSerialization.jsonObject(
+                with: sandbox.curl("/_sandbox/tokens", method: "POST", body: "{\"realm\":\"\(realm)\"}"))
+            as? [String: Any]
+        let token = try #require(minted?["access_token"] as? String)
+        let payment =
+            "{\"CustomerRef\":{\"value\":\"\(customerID)\"},\"TotalAmt\":\(balance),\"Line\":[{\"Amount\":\(balance),"
+            + "\"LinkedTxn\":[{\"TxnId\":\"\(invoiceID)\",\"TxnType\":\"Invoice\"}]}]}"
+        _ = try Binary.runTool(
+            "/usr/bin/curl",
+            [
+                "-sS", "-X", "POST", "\(sandbox.url)/v3/company/\(realm)/payment?minorversion=75",
+                "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json",
+                "-H", "Accept: application/json", "--data", payment,
+            ])
+
+        let reconciled = try portbooks(project, ["reconcile"])
+        #expect(reconciled.status == 3, "\(reconciled.stdout)\n\(reconciled.stderr)")
+        let row = try #require(try problems(project).first { $0["qb_id"] == invoiceID })
+        #expect(row["problem_code"] == "paid-in-quickbooks")
+        #expect(row["suggestion"]?.hasPrefix("mark-paid") == true)
+        // Again: nothing new.
+        #expect(try portbooks(project, ["reconcile"]).stdout.contains("nothing needs attention"))
+    }
+}
