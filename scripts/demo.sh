@@ -83,6 +83,40 @@ set +e
 set -e
 
 echo
+echo "== The accountant's fixes: map LAYOVER in portbooks.toml, and a resolution file saved from problems.csv"
+python3 - "$config" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+text = text.replace('[items.map]\n', '[items.map]\n"LAYOVER" = "Detention"\n', 1)
+open(path, "w").write(text)
+PY
+python3 - "$demo/reports/problems.csv" "$demo/resolutions/problems-2026-11-27.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as handle:
+    rows = list(csv.DictReader(handle))
+actions = {
+    "duplicate-doc-number": ("clear", "Entered by hand in QuickBooks last month; that invoice is the real one"),
+    "unmapped-charge-code": ("retry", "LAYOVER now maps to Detention"),
+}
+with open(sys.argv[2], "w", encoding="utf-8-sig", newline="") as handle:
+    writer = csv.DictWriter(handle, fieldnames=list(rows[0].keys()) if rows else ["entity"], delimiter=";")
+    writer.writeheader()
+    for row in rows:
+        action = actions.get(row["problem_code"])
+        if action:
+            row["action"], row["note"] = action
+            print(f"   {row['entity']:<10} {row['number']:<14} {action[0]:<6} — {action[1]}")
+        writer.writerow(row)
+PY
+echo "   (saved as resolutions/problems-2026-11-27.csv, semicolon-separated as Excel saves it)"
+set +e
+"$bin/portbooks" sync --config "$config" --settle 0
+status=$?
+set -e
+echo "   (exit $status)"
+
+echo
 echo "== QuickBooks (the sandbox) now holds:"
 for entity in Customer Invoice Payment CreditMemo; do
   realm=$(curl -sS "$url/_sandbox/realms" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
