@@ -12,6 +12,8 @@ final class TerminalProgress: ProgressReporter {
         let now = Date()
         let start = started[phase] ?? now
         started[phase] = start
+        // The first call of a phase (done 0) only starts its clock: rate and ETA need a span.
+        guard done > 0 else { return }
         let interval = interactive ? 0.2 : 5
         guard now.timeIntervalSince(lastPrinted) >= interval else { return }
         lastPrinted = now

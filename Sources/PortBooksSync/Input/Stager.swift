@@ -52,6 +52,7 @@ struct Stager {
         let format = ExportFormat(path: url.path)?.rawValue ?? DropFileReaders.sniff(url.path)?.rawValue ?? "unknown"
         var result = ExportReadResult(file: name)
         var staged = 0
+        progress?.update(phase: "staging \(name)", done: 0, total: nil)
         _ = try ledger.stageFile(hash: hash, name: name, size: size, format: format, runID: runID) { session in
             result = try reader.read { record in
                 try session.stage(record, sourceFile: name)

@@ -84,6 +84,7 @@ extension Pusher {
     /// before the next group goes, so an interrupted import loses at most one group's links
     /// (and those replay by requestid).
     func create(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
+        if !creates.isEmpty { progress?.update(phase: "pushing \(entity)", done: 0, total: creates.count) }
         for start in stride(from: 0, to: creates.count, by: 300) {
             try await createGroup(Array(creates[start..<min(start + 300, creates.count)]), entity: entity)
             progress?.update(phase: "pushing \(entity)", done: min(start + 300, creates.count), total: creates.count)

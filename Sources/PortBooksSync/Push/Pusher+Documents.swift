@@ -76,6 +76,7 @@ extension Pusher {
     /// Single creates, each with its own requestid, up to the pacer's concurrency; recorded
     /// in groups of 300.
     func createOneByOne(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
+        if !creates.isEmpty { progress?.update(phase: "pushing \(entity)", done: 0, total: creates.count) }
         for start in stride(from: 0, to: creates.count, by: 300) {
             try await createOneByOneGroup(Array(creates[start..<min(start + 300, creates.count)]), entity: entity)
             progress?.update(phase: "pushing \(entity)", done: min(start + 300, creates.count), total: creates.count)
