@@ -100,31 +100,8 @@ final class JSONStreamParser {
             }
         }
         let documentStart = stream.position
-        _ = try stream.next()
         var sawVersion = false
-        var first = true
-        while true {
-            try skipWhitespace()
-            guard let byte = try stream.peek() else { throw truncated(expecting: "a field name or }") }
-            if byte == UInt8(ascii: "}") {
-                _ = try stream.next()
-                break
-            }
-            if !first {
-                guard byte == UInt8(ascii: ",") else {
-                    throw stop(.syntax, "expected , or } after a field, found \(describe(byte))")
-                }
-                _ = try stream.next()
-                try skipWhitespace()
-            }
-            first = false
-            guard let quote = try stream.peek() else { throw truncated(expecting: "a field name") }
-            guard quote == UInt8(ascii: "\"") else {
-                throw stop(.syntax, "expected a field name in double quotes, found \(describe(quote))")
-            }
-            let key = try parseString()
-            try expectColon()
-            try skipWhitespace()
+        try parseMembers { key in
             let valuePosition = stream.position
             if let kind = RecordKind(arrayName: key) {
                 guard let open = try stream.peek() else { throw truncated(expecting: "an array") }
@@ -134,7 +111,7 @@ final class JSONStreamParser {
                             file: file, line: valuePosition.line, column: valuePosition.column, code: .wrongType,
                             message: "\"\(key)\" must be an array of \(kind.rawValue) records"))
                     try skipValue(depth: 1)
-                    continue
+                    return
                 }
                 try parseRecordArray(kind: kind, result: &result, onRecord: onRecord)
             } else if key == "formatVersion" {
@@ -235,31 +212,8 @@ final class JSONStreamParser {
         guard let byte = try stream.peek() else { throw truncated(expecting: "a value") }
         switch byte {
         case UInt8(ascii: "{"):
-            _ = try stream.next()
             var fields: [SourceNode.Field] = []
-            var first = true
-            while true {
-                try skipWhitespace()
-                guard let next = try stream.peek() else { throw truncated(expecting: "a field name or }") }
-                if next == UInt8(ascii: "}") {
-                    _ = try stream.next()
-                    break
-                }
-                if !first {
-                    guard next == UInt8(ascii: ",") else {
-                        throw stop(.syntax, "expected , or } after a field, found \(describe(next))")
-                    }
-                    _ = try stream.next()
-                    try skipWhitespace()
-                }
-                first = false
-                guard let quote = try stream.peek() else { throw truncated(expecting: "a field name") }
-                guard quote == UInt8(ascii: "\"") else {
-                    throw stop(.syntax, "expected a field name in double quotes, found \(describe(quote))")
-                }
-                let name = try parseString()
-                try expectColon()
-                try skipWhitespace()
+            try parseMembers { name in
                 let value = try parseValue(depth: depth + 1, build: build)
                 if build { fields.append(SourceNode.Field(name: name, node: value)) }
             }
@@ -302,6 +256,37 @@ final class JSONStreamParser {
             return SourceNode(.null, at: position)
         default:
             throw stop(.syntax, "expected a value, found \(describe(byte))")
+        }
+    }
+
+    /// Consumes an object from its `{` to its `}`, calling `member` with each field name once
+    /// the reader stands on that field's value; `member` must consume the value.
+    private func parseMembers(_ member: (String) throws -> Void) throws {
+        _ = try stream.next()
+        var first = true
+        while true {
+            try skipWhitespace()
+            guard let byte = try stream.peek() else { throw truncated(expecting: "a field name or }") }
+            if byte == UInt8(ascii: "}") {
+                _ = try stream.next()
+                break
+            }
+            if !first {
+                guard byte == UInt8(ascii: ",") else {
+                    throw stop(.syntax, "expected , or } after a field, found \(describe(byte))")
+                }
+                _ = try stream.next()
+                try skipWhitespace()
+            }
+            first = false
+            guard let quote = try stream.peek() else { throw truncated(expecting: "a field name") }
+            guard quote == UInt8(ascii: "\"") else {
+                throw stop(.syntax, "expected a field name in double quotes, found \(describe(quote))")
+            }
+            let key = try parseString()
+            try expectColon()
+            try skipWhitespace()
+            try member(key)
         }
     }
 
