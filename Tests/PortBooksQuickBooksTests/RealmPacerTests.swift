@@ -15,32 +15,103 @@ import Testing
         return best
     }
 
-    @Test(arguments: [1.0, 60.0])
-    func singlesStayInsideEveryWindowAndNearTheCeiling(timeScale: Double) async throws {
-        let clock = FakeClock()
-        let pacer = RealmPacer(limits: PacingLimits(timeScale: timeScale), clock: clock)
-        let count = 3000
-        let times = try await withThrowingTaskGroup(of: Duration.self) { group in
-            for _ in 0..<count {
-                group.addTask {
-                    let permit = try await pacer.acquire(.single)
-                    await pacer.release(permit)
-                    return permit.admittedAt
-                }
+    /// One simulated request: what it was, when it started, when the server counted it.
+    struct Simulated {
+        var kind: RealmPacer.Kind
+        var start: Duration
+        var arrival: Duration
+    }
+
+    /// Drives the pacer's schedule as the pacer does, over a simulated network, in exact
+    /// virtual time: at most `maxInFlight` requests open; each starts at its booked time, is
+    /// counted by the server somewhere inside its round trip (`arrivalFraction` of it), and
+    /// completes — frees its slot and is recorded — when the round trip ends.
+    func simulate(
+        _ kinds: [RealmPacer.Kind], limits: PacingLimits, roundTrip: Duration, seed: UInt64 = 42
+    ) -> [Simulated] {
+        var schedule = PacingSchedule(limits: limits)
+        var random = SplitMix(seed: seed)
+        var now = Duration.zero
+        var open: [(end: Duration, kind: RealmPacer.Kind)] = []
+        var results: [Simulated] = []
+        var next = 0
+        while next < kinds.count || !open.isEmpty {
+            while open.count < limits.maxInFlight && next < kinds.count {
+                let kind = kinds[next]
+                next += 1
+                let start = schedule.book(kind, now: now)
+                let latency = roundTrip * random.unit()
+                results.append(Simulated(kind: kind, start: start, arrival: start + latency * random.unit()))
+                open.append((start + latency, kind))
             }
-            var times: [Duration] = []
-            for try await time in group { times.append(time) }
-            return times.sorted()
+            guard let first = open.indices.min(by: { open[$0].end < open[$1].end }) else { break }
+            let done = open.remove(at: first)
+            now = max(now, done.end)
+            schedule.complete(done.kind, at: now)
         }
+        return results
+    }
+
+    @Test(arguments: [1.0, 60.0])
+    func singlesStayInsideEveryWindowAndNearTheCeiling(timeScale: Double) throws {
+        let limits = PacingLimits(timeScale: timeScale)
         let minute = Duration.seconds(60) / timeScale
         let second = Duration.seconds(1) / timeScale
-        #expect(peak(times, window: minute) <= 500)
-        #expect(peak(times, window: second) <= 10)
+        let run = simulate(Array(repeating: .single, count: 3000), limits: limits, roundTrip: second / 20)
+        let arrivals = run.map(\.arrival).sorted()
+        #expect(peak(arrivals, window: minute) <= 500)
+        #expect(peak(arrivals, window: second) <= 10)
         // Near the ceiling: 3000 requests at 500 per minute need a little over 5 minutes
-        // (the last starts after the 6th window opens); allow the 2% safety margin and slack.
-        let elapsed = try #require(times.last)
-        #expect(elapsed <= minute * 5 * 1.03 + second * 60)
+        // (the last starts after the 6th window opens); allow the margin, slack and round trips.
+        let elapsed = try #require(run.map(\.start).max())
+        #expect(elapsed <= minute * 5 * 1.02 + second * 60)
         #expect(elapsed >= minute * 5)
+    }
+
+    /// The server counts a request when it arrives, anywhere between the moment it was sent and
+    /// the moment its response was read. Whatever the network does inside that span, the
+    /// arrivals never break a window: here round trips up to three one-second windows (at 60x,
+    /// 50 ms against 17 ms windows), each arrival drawn anywhere inside its round trip. With
+    /// short round trips the same mix runs at the batch ceiling.
+    @Test func arrivalsAnywhereBeforeTheResponseNeverBreakAWindow() throws {
+        let limits = PacingLimits(timeScale: 60, safetyMargin: 0, safetySlack: .zero)
+        let second = Duration.seconds(1) / 60
+        let kinds = (0..<1500).map { $0 % 5 == 0 ? RealmPacer.Kind.batch : .single }
+        let run = simulate(kinds, limits: limits, roundTrip: second * 3)
+        let all = run.map(\.arrival).sorted()
+        let batches = run.filter { $0.kind == .batch }.map(\.arrival).sorted()
+        #expect(peak(all, window: second) <= 10)
+        #expect(peak(all, window: second * 60) <= 500)
+        #expect(peak(batches, window: second * 60) <= 40)
+
+        // The least time these limits allow this sequence: the same schedule with an instant
+        // network and no margin (300 batches at 40 a minute: more than 7 minutes, as the first 40
+        // are spread by the 10-a-second limit over the singles between them). With 1.7 ms round
+        // trips the pacer is within its 0.5% margin and a round trip per window of it.
+        let exact = PacingLimits(timeScale: 60, safetyMargin: 0, safetySlack: .zero)
+        let least = try #require(simulate(kinds, limits: exact, roundTrip: .zero).map(\.start).max())
+        let fast = simulate(kinds, limits: PacingLimits(timeScale: 60), roundTrip: second / 10)
+        let elapsed = try #require(fast.map(\.start).max())
+        #expect(least >= second * 60 * 7)
+        #expect(elapsed >= least)
+        #expect(elapsed <= least * 1.01)
+    }
+
+    /// The pacer before this one counted start times only: the same simulated network broke
+    /// the one-second window. Kept to show the test above can fail.
+    @Test func startTimesAloneAreNotEnough() {
+        let second = Duration.seconds(1) / 60
+        var starts: [Duration] = []
+        var arrivals: [Duration] = []
+        var random = SplitMix(seed: 42)
+        for index in 0..<200 {
+            // Ten starts per window, exactly as a start-time pacer books them.
+            let start = second * (1.001 * Double(index / 10))
+            starts.append(start)
+            arrivals.append(start + second * 3 * random.unit() * random.unit())
+        }
+        #expect(peak(starts, window: second) <= 10)
+        #expect(peak(arrivals.sorted(), window: second) > 10)
     }
 
     @Test func batchesHaveTheirOwnLimitAndCountAsRequests() async throws {
@@ -96,6 +167,26 @@ import Testing
         #expect(second.admittedAt >= .seconds(30))
         await pacer.release(second)
     }
+}
+
+/// A small seeded generator (SplitMix64), so the drawn latencies are the same on every run.
+struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 final class InFlightGauge: @unchecked Sendable {

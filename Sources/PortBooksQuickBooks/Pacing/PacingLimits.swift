@@ -17,8 +17,9 @@ public struct PacingLimits: Sendable, Hashable {
     public var maxInFlight: Int
     /// Windows are divided by this (≥ 1 speeds time up).
     public var timeScale: Double
-    /// Windows are stretched by this fraction, so that jitter between our clock and the
-    /// server's arrival times never tips a window over (2% costs 2% of throughput).
+    /// Windows are stretched by this fraction. The pacer already counts a request until its
+    /// response is read, so network delay cannot tip a window over; this only covers the
+    /// server's clock running a little faster than ours (0.5% costs 0.5% of throughput).
     public var safetyMargin: Double
     /// A fixed stretch added to every window, for the same reason (not scaled).
     public var safetySlack: Duration
@@ -31,13 +32,14 @@ public struct PacingLimits: Sendable, Hashable {
     /// Creates limits; defaults are Intuit's.
     public init(
         requestsPerMinute: Int = 500, requestsPerSecond: Int = 10, batchesPerMinute: Int = 40, maxInFlight: Int = 10,
-        timeScale: Double = 1, safetyMargin: Double = 0.02, safetySlack: Duration = .milliseconds(3),
+        timeScale: Double = 1, safetyMargin: Double = 0.005, safetySlack: Duration = .zero,
         throttleBackoff: Duration = .seconds(60)
     ) {
         self.requestsPerMinute = max(1, requestsPerMinute)
         self.requestsPerSecond = max(1, requestsPerSecond)
         self.batchesPerMinute = max(1, batchesPerMinute)
-        self.maxInFlight = max(1, maxInFlight)
+        // Never more in flight than any window holds, so an admission can always be booked.
+        self.maxInFlight = max(1, min(maxInFlight, self.requestsPerSecond, self.batchesPerMinute))
         self.timeScale = timeScale > 0 ? timeScale : 1
         self.safetyMargin = max(0, safetyMargin)
         self.safetySlack = safetySlack

@@ -1,12 +1,19 @@
 /// Admits requests to one realm so that every Intuit limit holds at once, without waiting for
 /// a 429 and without idling below the ceiling.
 ///
-/// Sliding-window accounting: each admitted request books a start time; a new request gets the
-/// earliest time at which, for every window (minute for all requests, second for all requests,
-/// minute for batches), fewer than the limit were booked within one window length before it.
-/// Bookings are made in FIFO order before the caller sleeps, so waiters never stampede. The
-/// in-flight limit is taken first (a slot is held from booking to completion). A 429 pauses all
-/// admissions for the scaled back-off and cancels bookings not yet started.
+/// Sliding-window accounting that no network delay can fool. QuickBooks counts a request at
+/// the moment it arrives, which the client never sees: it lies somewhere between the moment
+/// the request was sent and the moment its response was read. So the pacer counts every
+/// request as occupying its windows until its response was read (a request still open counts
+/// as occupying them for ever), and admits a new one only when fewer than the limit could
+/// possibly still be counted when it arrives. However late or early the arrivals really fall,
+/// the server never sees more than the limit in any window; the price is one round trip per
+/// window, nothing at Intuit's windows of a second and a minute.
+///
+/// Every admission takes an in-flight slot first (≤ `maxInFlight`, handed over FIFO), then
+/// books the earliest start every window allows and sleeps until it; the booking counts as
+/// open from that moment, so waiters never stampede. A 429 pauses all admissions for the
+/// scaled back-off and makes bookings not yet started book again after the pause.
 ///
 /// Thread-safety: an actor; share one per realm between all tasks talking to that realm.
 public actor RealmPacer {
@@ -28,8 +35,7 @@ public actor RealmPacer {
     /// The limits in force.
     public nonisolated let limits: PacingLimits
     private let clock: any PacingClock
-    private var allStarts = TimeWindow()
-    private var batchStarts = TimeWindow()
+    private var schedule: PacingSchedule
     private var inFlight = 0
     private var slotWaiters: [CheckedContinuation<Void, Never>] = []
     private var pausedUntil = Duration.zero
@@ -39,6 +45,7 @@ public actor RealmPacer {
     public init(limits: PacingLimits = .intuit, clock: any PacingClock = SystemPacingClock()) {
         self.limits = limits
         self.clock = clock
+        self.schedule = PacingSchedule(limits: limits)
     }
 
     /// Waits until a request of `kind` may start, and admits it.
@@ -53,14 +60,18 @@ public actor RealmPacer {
             while true {
                 try Task.checkCancellation()
                 let bookingEpoch = epoch
-                let start = earliestStart(kind)
-                allStarts.append(start)
-                if kind == .batch { batchStarts.append(start) }
-                try await clock.sleep(until: start)
+                let start = max(schedule.book(kind, now: clock.now()), pausedUntil)
+                do {
+                    try await clock.sleep(until: start)
+                } catch {
+                    schedule.cancel(kind)
+                    throw error
+                }
                 if bookingEpoch == epoch {
                     return Permit(kind: kind, admittedAt: start)
                 }
-                // A 429 arrived while we slept: our booking was cancelled; book again.
+                // A 429 arrived while we slept: book again after the pause.
+                schedule.cancel(kind)
             }
         } catch {
             freeSlot()
@@ -68,18 +79,17 @@ public actor RealmPacer {
         }
     }
 
-    /// Marks the request of `permit` finished, freeing its in-flight slot.
+    /// Marks the request of `permit` finished (its response read, or the attempt abandoned),
+    /// freeing its in-flight slot.
     public func release(_ permit: Permit) {
+        schedule.complete(permit.kind, at: clock.now())
         freeSlot()
     }
 
-    /// Reports a 429: pauses every admission for the (scaled) throttle back-off and drops the
-    /// bookings that had not started, so they are re-booked after the pause.
+    /// Reports a 429: pauses every admission for the (scaled) throttle back-off; bookings not
+    /// yet started book again after the pause.
     public func throttled() {
-        let now = clock.now()
-        pausedUntil = max(pausedUntil, now + limits.scaled(limits.throttleBackoff))
-        allStarts.removeAfter(now)
-        batchStarts.removeAfter(now)
+        pausedUntil = max(pausedUntil, clock.now() + limits.scaled(limits.throttleBackoff))
         epoch += 1
     }
 
@@ -105,40 +115,80 @@ public actor RealmPacer {
             slotWaiters.removeFirst().resume()
         }
     }
+}
 
-    private func earliestStart(_ kind: Kind) -> Duration {
-        var start = max(clock.now(), pausedUntil, allStarts.last ?? .zero)
-        start = max(
-            start, allStarts.earliestAllowed(limit: limits.requestsPerMinute, window: limits.window(.seconds(60))))
-        start = max(
-            start, allStarts.earliestAllowed(limit: limits.requestsPerSecond, window: limits.window(.seconds(1))))
+/// The pacer's bookkeeping, without clocks or tasks: bookings, completions, and the earliest
+/// start each new booking may have. Kept apart so that it can be driven by a simulated
+/// network in tests.
+struct PacingSchedule {
+    let limits: PacingLimits
+    /// Completion times of finished requests (all kinds), and of finished batches.
+    private var finished = CompletionTimes()
+    private var finishedBatches = CompletionTimes()
+    /// Requests booked or in flight, and how many of them are batches.
+    private(set) var open = 0
+    private(set) var openBatches = 0
+
+    init(limits: PacingLimits) {
+        self.limits = limits
+    }
+
+    /// Books a request of `kind` at `now`: returns the earliest start at which, in every
+    /// window, fewer than the limit of the requests booked, in flight, or finished less than
+    /// one window before could still be counted. It counts as open from here.
+    mutating func book(_ kind: RealmPacer.Kind, now: Duration) -> Duration {
+        let minute = limits.window(.seconds(60))
+        let second = limits.window(.seconds(1))
+        finished.prune(before: now - minute)
+        finishedBatches.prune(before: now - minute)
+        var start = now
+        start = max(start, finished.earliestAllowed(limit: limits.requestsPerMinute, open: open, window: minute))
+        start = max(start, finished.earliestAllowed(limit: limits.requestsPerSecond, open: open, window: second))
         if kind == .batch {
             start = max(
-                start, batchStarts.earliestAllowed(limit: limits.batchesPerMinute, window: limits.window(.seconds(60))))
+                start,
+                finishedBatches.earliestAllowed(limit: limits.batchesPerMinute, open: openBatches, window: minute))
         }
-        allStarts.prune(before: clock.now() - limits.window(.seconds(60)))
-        batchStarts.prune(before: clock.now() - limits.window(.seconds(60)))
+        open += 1
+        if kind == .batch { openBatches += 1 }
         return start
+    }
+
+    /// A booking that never started.
+    mutating func cancel(_ kind: RealmPacer.Kind) {
+        open -= 1
+        if kind == .batch { openBatches -= 1 }
+    }
+
+    /// A booked request whose response was read (or that was abandoned) at `time`.
+    mutating func complete(_ kind: RealmPacer.Kind, at time: Duration) {
+        cancel(kind)
+        finished.insert(time)
+        if kind == .batch { finishedBatches.insert(time) }
     }
 }
 
-/// Booked start times in non-decreasing order.
-struct TimeWindow {
+/// Completion times, kept sorted (they arrive almost in order, so inserting is cheap).
+struct CompletionTimes {
     private var times: [Duration] = []
     private var head = 0
 
-    var last: Duration? { head < times.count ? times.last : nil }
+    var count: Int { times.count - head }
 
-    mutating func append(_ time: Duration) {
-        times.append(time)
+    mutating func insert(_ time: Duration) {
+        var index = times.count
+        while index > head && times[index - 1] > time { index -= 1 }
+        times.insert(time, at: index)
     }
 
-    /// The earliest time a new start keeps at most `limit` starts in any `window`: the
-    /// `limit`-th most recent start plus the window, or zero if fewer are booked.
-    func earliestAllowed(limit: Int, window: Duration) -> Duration {
-        let count = times.count - head
-        guard count >= limit else { return .zero }
-        return times[times.count - limit] + window
+    /// The earliest start that keeps at most `limit` requests in a `window`, when `open`
+    /// requests count for ever: one window after the `(limit − open)`-th latest completion,
+    /// or zero if fewer have completed. `open` is below `limit` (the in-flight cap is).
+    func earliestAllowed(limit: Int, open: Int, window: Duration) -> Duration {
+        let room = limit - open
+        guard room > 0 else { return .seconds(Int64.max / 2) }
+        guard count >= room else { return .zero }
+        return times[times.count - room] + window
     }
 
     mutating func prune(before cutoff: Duration) {
@@ -147,9 +197,5 @@ struct TimeWindow {
             times.removeFirst(head)
             head = 0
         }
-    }
-
-    mutating func removeAfter(_ time: Duration) {
-        while times.count > head, let last = times.last, last > time { times.removeLast() }
     }
 }

@@ -60,13 +60,9 @@ public struct QuickBooksConnection: Sendable {
         return (client, session)
     }
 
-    /// Intuit's limits, scaled for a sandbox. Against a time-scaled sandbox a one-second window
-    /// lasts a few milliseconds, so the client keeps more slack (scheduling jitter would
-    /// otherwise land an eleventh request in a window), and one request fewer in flight (the
-    /// server counts a request until its response is written, the client until it is read).
+    /// Intuit's limits, scaled for a sandbox started with `--time-scale K`.
     static func limits(timeScale: Double) -> PacingLimits {
-        guard timeScale > 1 else { return PacingLimits() }
-        return PacingLimits(maxInFlight: 9, timeScale: timeScale, safetySlack: .milliseconds(6))
+        PacingLimits(timeScale: max(1, timeScale))
     }
 
     static func clientSecret(settings: Settings, environment: [String: String]) throws -> SecretToken {

@@ -100,11 +100,14 @@ extension SandboxEngine {
         }
         var routes = JSONObject()
         for (k, v) in stats.byRoute.sorted(by: { $0.key < $1.key }) { routes[k] = .number(Decimal(v)) }
+        var throttledBy = JSONObject()
+        for (k, v) in stats.throttledBy.sorted(by: { $0.key < $1.key }) { throttledBy[k] = .number(Decimal(v)) }
         return .json([
             "requests": .number(Decimal(stats.requests)), "writes": .number(Decimal(stats.writes)),
             "reads": .number(Decimal(stats.reads)), "throttled": .number(Decimal(stats.throttled)),
             "peakConcurrency": .number(Decimal(stats.peakConcurrency)),
             "duplicateDocNumbers": .number(Decimal(duplicates)), "byRoute": .object(routes),
+            "throttledBy": .object(throttledBy),
         ])
     }
 

@@ -68,11 +68,11 @@ public actor SandboxEngine {
         let current = inFlight[realm] ?? 0
         if configuration.enforceLimits {
             var windows = throttles[realm] ?? ThrottleWindows(timeScale: configuration.timeScale)
-            let ok = windows.admit(now: now, isBatch: request.isBatch, inFlight: current)
+            let refusal = windows.admit(now: now, isBatch: request.isBatch, inFlight: current)
             throttles[realm] = windows
-            if !ok { return .reply(throttled()) }
+            if let refusal { return .reply(throttled(refusal.rawValue)) }
         }
-        if random.chance(faults.throttle) { return .reply(throttled()) }
+        if random.chance(faults.throttle) { return .reply(throttled("injected")) }
         if random.chance(faults.serverError) {
             return .reply(render(QBOFault.systemFailure()))
         }
@@ -87,8 +87,9 @@ public actor SandboxEngine {
         inFlight[realm] = max(0, (inFlight[realm] ?? 1) - 1)
     }
 
-    func throttled() -> SandboxReply {
+    func throttled(_ reason: String) -> SandboxReply {
         stats.throttled += 1
+        stats.throttledBy[reason, default: 0] += 1
         return SandboxReply(
             status: 429, contentType: "application/xml",
             body: Array(ThrottleReply.body(time: time.responseTime(now)).utf8))

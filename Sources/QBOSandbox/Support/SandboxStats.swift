@@ -6,4 +6,6 @@ struct SandboxStats {
     var throttled = 0
     var peakConcurrency = 0
     var byRoute: [String: Int] = [:]
+    /// 429s by the limit broken: concurrent, perSecond, perMinute, batchesPerMinute, injected.
+    var throttledBy: [String: Int] = [:]
 }

@@ -28,18 +28,25 @@ struct ThrottleWindows {
         if drop > 0 { stamps.removeFirst(drop) }
     }
 
-    /// Records the request and returns true when it is within every window.
-    mutating func admit(now: Date, isBatch: Bool, inFlight: Int) -> Bool {
-        if inFlight >= ThrottleWindows.concurrent { return false }
+    /// The limit a refused request broke (the key in `GET /_sandbox/stats` `throttledBy`).
+    enum Refusal: String {
+        case concurrent, perSecond, perMinute, batchesPerMinute
+    }
+
+    /// Records the request and returns nil when it is within every window, or the limit it
+    /// would break.
+    mutating func admit(now: Date, isBatch: Bool, inFlight: Int) -> Refusal? {
+        if inFlight >= ThrottleWindows.concurrent { return .concurrent }
         ThrottleWindows.prune(&minute, before: now.addingTimeInterval(-60 / timeScale))
         ThrottleWindows.prune(&second, before: now.addingTimeInterval(-1 / timeScale))
         ThrottleWindows.prune(&batches, before: now.addingTimeInterval(-60 / timeScale))
-        if minute.count >= ThrottleWindows.perMinute || second.count >= ThrottleWindows.perSecond { return false }
-        if isBatch, batches.count >= ThrottleWindows.batchesPerMinute { return false }
+        if minute.count >= ThrottleWindows.perMinute { return .perMinute }
+        if second.count >= ThrottleWindows.perSecond { return .perSecond }
+        if isBatch, batches.count >= ThrottleWindows.batchesPerMinute { return .batchesPerMinute }
         minute.append(now)
         second.append(now)
         if isBatch { batches.append(now) }
-        return true
+        return nil
     }
 }
 
