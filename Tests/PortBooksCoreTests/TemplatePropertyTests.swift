@@ -18,6 +18,22 @@ private struct SeededGenerator: RandomNumberGenerator {
 struct TemplatePropertyTests {
     static let separators = [" / ", " – ", ": "]
 
+    /// The fast trim the mappers and templates use agrees with Foundation's.
+    @Test func trimmingWhitespaceMatchesFoundation() {
+        var random = SeededGenerator(state: 3)
+        let pieces = [
+            " ", "\t", "\n", "\r\n", "\u{85}", "\u{A0}", "\u{2003}", "\u{3000}", "\u{200B}", "\u{2028}", "a", "Z", "é",
+            "😀", "e\u{301}", "-", "0",
+        ]
+        for _ in 0..<2000 {
+            let text = (0..<Int(random.next() % 8)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+                .joined()
+            #expect(
+                text.trimmingWhitespace() == text.trimmingCharacters(in: .whitespacesAndNewlines),
+                "\(text.debugDescription)")
+        }
+    }
+
     /// Whether text has a dangling, doubled, leading or trailing separator, `nil`, or an HTML entity.
     static func defects(_ text: String) -> [String] {
         var found: [String] = []

@@ -29,6 +29,60 @@ import Testing
         #expect(try first.encoded() == second.encoded())
     }
 
+    /// The direct serialiser writes exactly JSONEncoder's bytes (sorted keys, slashes as they
+    /// are), so requestids derived from payloads stayed the same when it replaced JSONEncoder.
+    @Test func serialiserWritesJSONEncodersBytes() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var random = SplitMix(seed: 7)
+        let alphabet = Array("aZ09 /\\\"\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}éß€😀_-:.&<>'")
+        func text() -> String {
+            String((0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        func value(depth: Int) -> JSONValue {
+            switch random.next() % (depth > 3 ? 4 : 6) {
+            case 0: return .null
+            case 1: return .bool(random.next() % 2 == 0)
+            case 2:
+                let cents = Int64(bitPattern: random.next() % 20_000_000_000) - 10_000_000_000
+                return .number(Decimal(cents) / 100)
+            case 3: return .string(text())
+            case 4: return .array((0..<Int(random.next() % 4)).map { _ in value(depth: depth + 1) })
+            default:
+                var members: [String: JSONValue] = [:]
+                for _ in 0..<Int(random.next() % 5) { members[text()] = value(depth: depth + 1) }
+                return .object(members)
+            }
+        }
+        for _ in 0..<500 {
+            let sample = value(depth: 0)
+            #expect(try sample.encoded() == encoder.encode(sample))
+        }
+    }
+
+    /// Every payload the mappers make for a generated export encodes to the same value
+    /// directly as through JSONEncoder and back.
+    @Test func payloadsEncodeDirectlyAsThroughJSONEncoder() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let settings = try Settings.load(path: root.appendingPathComponent("fixtures/drop-example/portbooks.toml").path)
+        let mapper = RecordMapper(settings: settings)
+        let export = SyntheticExport(seed: 9, invoiceCount: 200)
+        var records: [ExportRecord] = (0..<export.customerCount).map { .customer(export.customer($0)) }
+        records += (0..<200).map { .invoice(export.invoice($0)) }
+        var compared = 0
+        for record in records {
+            let mapping = mapper.map(record)
+            guard mapping.problems.isEmpty else { continue }
+            let payload = try mapping.payload.resolving { _ in "42" }
+            let direct = try JSONValueEncoder.encode(payload)
+            let viaText = try JSONValue.decode(JSONEncoder().encode(payload))
+            #expect(direct == viaText)
+            compared += 1
+        }
+        #expect(compared > 150)
+    }
+
     @Test func sha256MatchesKnownVectors() {
         #expect(SHA256.hexDigest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hexDigest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

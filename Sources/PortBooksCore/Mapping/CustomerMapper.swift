@@ -21,7 +21,7 @@ public struct CustomerMapper: Sendable {
         {
             problems.append(problem)
         }
-        let companyName = customer.companyName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let companyName = customer.companyName.trimmingWhitespace()
         if let problem = QuickBooksLimits.tooLong(
             .companyNameTooLong, field: "CompanyName", what: "The company name", value: companyName,
             limit: QuickBooksLimits.companyName, suggestion: "Shorten the company name in PortPro.")
@@ -80,7 +80,7 @@ public struct CustomerMapper: Sendable {
     }
 
     private func displayName(_ companyName: String, problems: inout [MappingProblem]) -> String {
-        let name = companyName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = companyName.trimmingWhitespace()
         let forbidden = name.filter { QuickBooksLimits.forbiddenNameCharacters.contains($0) }
         guard !forbidden.isEmpty else { return name }
         let replacement = settings.customers.nameCharacterReplacement
@@ -110,7 +110,7 @@ public struct CustomerMapper: Sendable {
     }
 
     private func nonEmpty(_ text: String?) -> String? {
-        guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        guard let trimmed = text?.trimmingWhitespace(), !trimmed.isEmpty else { return nil }
         return trimmed
     }
 }

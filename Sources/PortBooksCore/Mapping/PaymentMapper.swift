@@ -43,7 +43,7 @@ public struct PaymentMapper: Sendable {
                         + "up to \(Money.format(applied)) (difference \(Money.format(payment.amount - applied))).",
                     suggestion: "Correct how the payment is applied in PortPro and export it again."))
         }
-        let reference = payment.referenceNo?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reference = payment.referenceNo?.trimmingWhitespace()
         if let reference,
             let problem = QuickBooksLimits.tooLong(
                 .paymentRefTooLong, field: "PaymentRefNum", what: "The payment reference \(reference)",
@@ -53,7 +53,7 @@ public struct PaymentMapper: Sendable {
         {
             problems.append(problem)
         }
-        let note = payment.notes?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let note = payment.notes?.trimmingWhitespace()
         if let note,
             let problem = QuickBooksLimits.tooLong(
                 .privateNoteTooLong, field: "PrivateNote", what: "The payment note", value: note,

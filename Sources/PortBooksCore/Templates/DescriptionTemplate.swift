@@ -39,7 +39,7 @@ public struct DescriptionTemplate: Sendable {
 
     /// The rendered text, trimmed; empty when everything in it was optional and absent.
     public func render(_ context: TemplateContext) -> String {
-        template.render(context.mustacheObject()).trimmingCharacters(in: .whitespacesAndNewlines)
+        template.render(context.mustacheObject()).trimmingWhitespace()
     }
 
     /// The variables the template names, in order of appearance (each once).

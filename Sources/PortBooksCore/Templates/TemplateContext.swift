@@ -20,7 +20,7 @@ public struct TemplateContext: Hashable, Sendable {
     /// Stores `value` under `scope.name`, unless it is `nil` or only whitespace.
     public mutating func set(_ scope: TemplateScope, _ name: String, _ value: String?) {
         guard let value else { return }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { return }
         objects[scope, default: [:]][name] = .text(trimmed)
     }

@@ -134,8 +134,7 @@ final class Pusher {
                 default: resolver.id(for: reference)
                 }
             }
-            let data = try JSONEncoder().encode(resolved)
-            return try JSONValue.decode(data)
+            return try JSONValueEncoder.encode(resolved)
         } catch let missing as UnresolvedReferencesError {
             try problem(record, .unknownNames(missing.missing))
             return nil
