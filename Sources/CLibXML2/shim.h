@@ -30,6 +30,17 @@ static inline void portbooks_xml_set_thread_structured_errors(
     xmlSetStructuredErrorFunc(userData, (xmlStructuredErrorFunc)handler);
 }
 
+static void portbooks_xml_ignore_generic_error(void *context, const char *message, ...) {
+    (void)context; (void)message;
+}
+
+/// Stops (1) or restores (0) libxml2's legacy generic errors on this thread, which it
+/// otherwise prints on stderr ("Unimplemented block at xmlschemas.c…"); every error that
+/// matters also arrives through the structured handler.
+static inline void portbooks_xml_silence_generic_errors(int silence) {
+    xmlSetGenericErrorFunc(NULL, silence ? portbooks_xml_ignore_generic_error : NULL);
+}
+
 static inline void portbooks_xml_set_schema_structured_errors(
     xmlSchemaValidCtxtPtr ctxt, portbooks_xml_structured_error handler, void *userData) {
     xmlSchemaSetValidStructuredErrors(ctxt, (xmlStructuredErrorFunc)handler, userData);

@@ -32,7 +32,9 @@ public struct XMLExportReader: ExportReader {
             result.diagnostics.append(refusal)
             return result
         }
-        guard let reader = xmlReaderForFile(path, nil, LibXML2.safeOptions) else {
+        guard let input = XMLInputGuard(path: path),
+            let reader = input.makeReader(url: path, options: LibXML2.safeOptions)
+        else {
             result.diagnostics.append(
                 Diagnostic(
                     file: displayName, line: 0, column: 0, code: .unreadable,
@@ -51,13 +53,15 @@ public struct XMLExportReader: ExportReader {
         }
         portbooks_xml_set_thread_structured_errors(XMLIssueSink.callback, sink.pointer)
         defer { portbooks_xml_set_thread_structured_errors(nil, nil) }
+        portbooks_xml_silence_generic_errors(1)
+        defer { portbooks_xml_silence_generic_errors(0) }
         defer {
             // The reader uses the validation context until it is freed: reader first.
             xmlFreeTextReader(reader)
             if let validation { xmlSchemaFreeValidCtxt(validation) }
         }
-        var walker = XMLRecordWalker(reader: reader, sink: sink, file: displayName)
-        try withExtendedLifetime(schema) {
+        var walker = XMLRecordWalker(reader: reader, sink: sink, file: displayName, input: input)
+        try withExtendedLifetime((schema, input)) {
             try walker.walk(result: &result, body: body)
         }
         return result
@@ -69,6 +73,8 @@ struct XMLRecordWalker {
     let reader: xmlTextReaderPtr
     let sink: XMLIssueSink
     let file: String
+    /// The byte-level limits on the file (an element's text, a piece of markup).
+    let input: XMLInputGuard?
 
     /// Element names and namespaces come from the parser's dictionary: the same pointer for
     /// the same name, so each is turned into a Swift string once per file.
@@ -85,10 +91,11 @@ struct XMLRecordWalker {
         }
     }
 
-    init(reader: xmlTextReaderPtr, sink: XMLIssueSink, file: String) {
+    init(reader: xmlTextReaderPtr, sink: XMLIssueSink, file: String, input: XMLInputGuard? = nil) {
         self.reader = reader
         self.sink = sink
         self.file = file
+        self.input = input
     }
 
     mutating func walk(result: inout ExportReadResult, body: (ExportRecord) throws -> Void) throws {
@@ -100,6 +107,7 @@ struct XMLRecordWalker {
         var pending: PendingRecord?
         var status: Int32 = 1
         var alreadyPositioned = false
+        var budget = RecordBudget()
         while true {
             if alreadyPositioned {
                 alreadyPositioned = false
@@ -144,8 +152,13 @@ struct XMLRecordWalker {
                 if depth == 2 {
                     stack.removeAll(keepingCapacity: true)
                     resolve(&pending, before: position.line, into: &result)
+                    budget = RecordBudget()
                 }
                 guard depth >= 2, currentKind != nil else { continue }
+                if let exceeded = budget.addElement(depth: depth) {
+                    report(&result, .limitExceeded, exceeded, at: position)
+                    return
+                }
                 let builder = Builder(name: name, position: position)
                 if isEmpty {
                     if depth == 2 {
@@ -173,7 +186,13 @@ struct XMLRecordWalker {
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
                 // Whitespace-only nodes (indentation) are skipped: text is trimmed anyway.
                 if !stack.isEmpty {
-                    stack[stack.count - 1].text += string(xmlTextReaderConstValue(reader))
+                    let text = string(xmlTextReaderConstValue(reader))
+                    let length = stack[stack.count - 1].text.utf8.count + text.utf8.count
+                    if let exceeded = budget.addText(text.utf8.count, elementLength: length) {
+                        report(&result, .limitExceeded, exceeded, at: currentPosition())
+                        return
+                    }
+                    stack[stack.count - 1].text += text
                 }
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue),
                 Int32(XML_READER_TYPE_ENTITY.rawValue):
@@ -185,6 +204,14 @@ struct XMLRecordWalker {
             default:
                 continue
             }
+        }
+        if let stopped = input?.stopped {
+            // The read was stopped on purpose: what libxml2 said about the cut (an I/O error, a
+            // premature end) is noise; schema messages about earlier lines still count.
+            sink.issues.removeAll { $0.domain != Int32(XML_FROM_SCHEMASV.rawValue) || $0.line >= stopped.position.line }
+            resolve(&pending, before: Int.max, into: &result)
+            report(&result, stopped.code, stopped.message, at: stopped.position)
+            return
         }
         if status == -1 && sink.issues.isEmpty && !result.diagnostics.hasErrors {
             // A fatal parse error that did not reach the handler: take libxml2's last error.
@@ -210,6 +237,31 @@ struct XMLRecordWalker {
             report(
                 &result, .emptyFile, "the file holds no XML element: there is no export in it",
                 at: .init(line: 1, column: 1))
+        }
+    }
+
+    /// What the record being built has used of ``ReaderLimits``: the nesting, the record's
+    /// values and text. (An element's text is bounded earlier, as bytes arrive, by
+    /// ``XMLInputGuard``.)
+    struct RecordBudget {
+        var nodes = 0
+        var textBytes = 0
+
+        /// Counts an element at `depth` (the root is 0); the message when it breaks a limit.
+        mutating func addElement(depth: Int) -> String? {
+            nodes += 1
+            // The root element is the export object: level 1, as in JSON.
+            if depth + 1 > ReaderLimits.maximumDepth { return ReaderLimits.tooDeepMessage }
+            if nodes > ReaderLimits.maximumNodesPerRecord { return ReaderLimits.tooManyValuesMessage }
+            return nil
+        }
+
+        /// Counts `bytes` more text in an element that then holds `elementLength` bytes.
+        mutating func addText(_ bytes: Int, elementLength: Int) -> String? {
+            textBytes += bytes
+            if elementLength > ReaderLimits.maximumValueBytes { return ReaderLimits.valueTooLongMessage }
+            if textBytes > ReaderLimits.maximumRecordTextBytes { return ReaderLimits.recordTooLargeMessage }
+            return nil
         }
     }
 
@@ -274,6 +326,11 @@ struct XMLRecordWalker {
             || message.contains("encoding")
         {
             code = .encoding
+        } else if message.contains("huge text node") || message.contains("too big") || message.contains("too long")
+            || message.contains("Excessive depth")
+        {
+            // libxml2's own caps (10 MB text, 256 levels), should a file get past ours.
+            code = .limitExceeded
         } else if issue.code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
             || issue.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue)
             || issue.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) || message.contains("ntity")

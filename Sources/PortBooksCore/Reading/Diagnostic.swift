@@ -68,6 +68,8 @@ public enum DiagnosticCode: String, Hashable, Sendable, CaseIterable {
     case duplicateID = "duplicate-id"
     /// Any other XML Schema violation.
     case schema = "schema-violation"
+    /// A value, record or nesting beyond ``ReaderLimits`` (a 1 MiB string, 64 levels deep).
+    case limitExceeded = "limit-exceeded"
 }
 
 /// Collects diagnostics while a run goes on; keeps the first `limit` and counts the rest.

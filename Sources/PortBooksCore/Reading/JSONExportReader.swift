@@ -11,10 +11,10 @@ public struct JSONExportReader: ExportReader {
     /// The name used in diagnostics (the path as the user gave it).
     public let displayName: String
 
-    /// Deepest nesting accepted inside one record; PortPro records are 4 levels deep.
-    static let maximumDepth = 64
+    /// Deepest nesting accepted (``ReaderLimits``); PortPro records are 4 levels deep.
+    static let maximumDepth = ReaderLimits.maximumDepth
     /// Largest number of values in one record: far beyond any real invoice, far below memory trouble.
-    static let maximumNodesPerRecord = 200_000
+    static let maximumNodesPerRecord = ReaderLimits.maximumNodesPerRecord
 
     public init(path: String, displayName: String? = nil) {
         self.path = path
@@ -55,6 +55,8 @@ final class JSONStreamParser {
     private let file: String
     private var scratch: [UInt8] = []
     private var nodeBudget = JSONExportReader.maximumNodesPerRecord
+    /// Bytes of strings the current record may still hold (``ReaderLimits/maximumRecordTextBytes``).
+    private var textBudget = ReaderLimits.maximumRecordTextBytes
 
     init(stream: ByteStream, file: String) {
         self.stream = stream
@@ -190,6 +192,7 @@ final class JSONStreamParser {
             }
             first = false
             nodeBudget = JSONExportReader.maximumNodesPerRecord
+            textBudget = ReaderLimits.maximumRecordTextBytes
             let node = try parseValue(depth: 2, build: true)
             try onRecord(node, kind, &result)
         }
@@ -199,14 +202,11 @@ final class JSONStreamParser {
 
     private func parseValue(depth: Int, build: Bool) throws -> SourceNode {
         guard depth <= JSONExportReader.maximumDepth else {
-            throw stop(.syntax, "values are nested more than \(JSONExportReader.maximumDepth) levels deep")
+            throw stop(.limitExceeded, ReaderLimits.tooDeepMessage)
         }
         if build {
             nodeBudget -= 1
-            if nodeBudget < 0 {
-                throw stop(
-                    .syntax, "a record holds more than \(JSONExportReader.maximumNodesPerRecord) values; refusing it")
-            }
+            if nodeBudget < 0 { throw stop(.limitExceeded, ReaderLimits.tooManyValuesMessage) }
         }
         let position = stream.position
         guard let byte = try stream.peek() else { throw truncated(expecting: "a value") }
@@ -242,7 +242,12 @@ final class JSONStreamParser {
             }
             return SourceNode(.array(items), at: position)
         case UInt8(ascii: "\""):
-            return SourceNode(.text(try parseString()), at: position)
+            let text = try parseString()
+            if build {
+                textBudget -= text.utf8.count
+                if textBudget < 0 { throw stop(.limitExceeded, ReaderLimits.recordTooLargeMessage, at: position) }
+            }
+            return SourceNode(.text(text), at: position)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return SourceNode(.number(try parseNumber()), at: position)
         case UInt8(ascii: "t"):
@@ -327,6 +332,9 @@ final class JSONStreamParser {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
                 UInt8(ascii: "e"), UInt8(ascii: "E"):
+                guard scratch.count < ReaderLimits.maximumValueBytes else {
+                    throw stop(.limitExceeded, ReaderLimits.valueTooLongMessage, at: position)
+                }
                 scratch.append(byte)
                 _ = try stream.next()
             default:
@@ -397,6 +405,10 @@ final class JSONStreamParser {
             default:
                 if byte >= 0x80 { ascii = false }
                 scratch.append(byte)
+            }
+            // Checked per byte, so a 100 MB string costs 1 MiB, not 100 MB, before it is refused.
+            if scratch.count > ReaderLimits.maximumValueBytes {
+                throw stop(.limitExceeded, ReaderLimits.valueTooLongMessage, at: start)
             }
         }
     }
