@@ -23,6 +23,12 @@ public struct DescriptionTemplate: Sendable {
 
     /// Parses and checks `source` for `use`.
     public init(_ source: String, use: TemplateUse) throws(Failure) {
+        guard source.count <= Self.maximumSourceLength else {
+            throw Failure(
+                message: "the template is \(source.count) characters long; at most \(Self.maximumSourceLength) "
+                    + "(the longest text QuickBooks keeps) are allowed",
+                offset: Self.maximumSourceLength)
+        }
         try Self.checkTags(source, allowed: use.scopes)
         do {
             template = try MustacheTemplate(string: "{{%CONTENT_TYPE:TEXT}}" + source)
@@ -99,12 +105,35 @@ public struct DescriptionTemplate: Sendable {
         return result
     }
 
+    /// Longest template accepted, in characters: QuickBooks keeps at most 4,000 in any text
+    /// field a template fills, and swift-mustache takes minutes over a 1 MB template in a
+    /// debug build (found by fuzzing).
+    public static let maximumSourceLength = 4_000
+
+    /// Deepest nesting of sections accepted. Real templates nest two or three deep;
+    /// swift-mustache parses and renders sections recursively, and a few thousand nested
+    /// sections overflow the stack (a crash while the settings load, found by fuzzing).
+    public static let maximumSectionDepth = 16
+
     private static func checkTags(_ source: String, allowed scopes: Set<TemplateScope>) throws(Failure) {
         let known = Set(TemplateScope.names(in: scopes))
         let objects = Set(scopes.map(\.rawValue))
+        var depth = 0
         for tag in tags(in: source) {
             guard let name = tag.name else {
                 throw Failure(message: "a tag opened with {{ is never closed", offset: tag.offset)
+            }
+            switch tag.sigil {
+            case "#", "^":
+                depth += 1
+                if depth > maximumSectionDepth {
+                    throw Failure(
+                        message: "sections are nested more than \(maximumSectionDepth) deep", offset: tag.offset)
+                }
+            case "/":
+                depth -= 1
+            default:
+                break
             }
             switch tag.sigil {
             case "!":
