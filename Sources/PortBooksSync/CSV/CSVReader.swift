@@ -37,15 +37,19 @@ public enum CSVReader {
     }
 
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
-    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\r\n"]
-
     /// A cell as the writer meant it: the `'` that ``CSVWriter`` put before a cell starting
     /// with `= + - @`, tab or CR is removed (one `'`, so a cell that really began with `'=`
     /// survives a round trip as well).
+    ///
+    /// Looks at Unicode scalars, as ``CSVWriter/needsNeutralising(_:)`` does: `=` followed by
+    /// a combining mark is one `Character` that is not `=`, but a spreadsheet still sees `=`.
     public static func restoredCell(_ cell: String) -> String {
-        guard cell.first == "'" else { return cell }
-        guard let next = cell.first(where: { $0 != "'" }), formulaStarts.contains(next) else { return cell }
-        return String(cell.dropFirst())
+        let scalars = cell.unicodeScalars
+        guard scalars.first == "'" else { return cell }
+        guard let next = scalars.first(where: { $0 != "'" }), CSVWriter.formulaStarts.contains(next) else {
+            return cell
+        }
+        return String(scalars.dropFirst())
     }
 
     // MARK: Decoding

@@ -34,18 +34,28 @@ public enum CSVWriter {
     public static func cell(_ value: String) -> String {
         var text = value
         if needsNeutralising(text) { text = "'" + text }
+        // By Unicode scalar, not Character: `"` or `,` followed by a combining mark is one
+        // Character that is neither, yet its bytes still end an unquoted cell (found by fuzzing:
+        // such a cell shifted every column after it, or made the file unreadable).
+        let scalars = text.unicodeScalars
         let needsQuotes =
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" || $0 == ";" })
-            || text.first == " " || text.last == " "
+            scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == ";" })
+            || scalars.first == " " || scalars.last == " "
         guard needsQuotes else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in scalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append("\"") }
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// `= + - @`, tab or CR first — unless the whole cell is a plain number such as `-12.50`.
     /// A cell that already starts with `'` before one of those gets one more `'`, so that
     /// ``CSVReader/restoredCell(_:)`` (which removes one) gives back exactly what was written.
     static func needsNeutralising(_ text: String) -> Bool {
-        let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
         guard let first = text.unicodeScalars.first else { return false }
         if first == "'" {
             return text.unicodeScalars.first(where: { $0 != "'" }).map(formulaStarts.contains) ?? false
@@ -53,6 +63,10 @@ public enum CSVWriter {
         guard formulaStarts.contains(first) else { return false }
         return !isPlainNumber(text)
     }
+
+    /// The first characters that make a spreadsheet run a cell (or, for tab and CR, that can
+    /// hide a formula after them), as Unicode scalars.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 
     static func isPlainNumber(_ text: String) -> Bool {
         var body = Substring(text)
