@@ -7,6 +7,12 @@ import PortBooksCore
 /// `settleTime` (a writer still appending keeps touching it), or it was renamed in (a
 /// rename keeps the old modification time, so it is settled at once). Hidden files and
 /// names ending in `.tmp`, `.part`, `.partial`, `.crdownload` or `~` are never taken.
+///
+/// A symbolic link is never followed: it could make a run read any file the user can (the
+/// token file, another company's exports) or a directory. It is handed on marked
+/// ``DropFile/isSymbolicLink`` so that the run refuses it by name — the link itself moves to
+/// `rejected/`, its target is neither read nor touched. File names come from the directory
+/// listing and are used only as the last path component, so no name leads out of the folders.
 public struct DropFolder: Sendable {
     public let inbox: URL
     public let archive: URL
@@ -24,14 +30,28 @@ public struct DropFolder: Sendable {
     public struct DropFile: Sendable, Hashable {
         public var url: URL
         public var size: Int
+        /// A link in the folder, not a file: to be refused, never read.
+        public var isSymbolicLink = false
         public var name: String { url.lastPathComponent }
+
+        public init(url: URL, size: Int, isSymbolicLink: Bool = false) {
+            self.url = url
+            self.size = size
+            self.isSymbolicLink = isSymbolicLink
+        }
+    }
+
+    /// Why a symbolic link in a drop folder is refused, for `NAME.error.txt` and the log.
+    public static func symbolicLinkRefusal(_ name: String) -> String {
+        "\(name) is a symbolic link; PortBooks does not follow links out of its folders (one could read any file). "
+            + "Nothing was read from it. Copy or move the file itself into the folder."
     }
 
     static let ignoredSuffixes = [".tmp", ".part", ".partial", ".crdownload", "~", ".swp"]
 
     /// The complete `*.json` / `*.xml` files of the inbox, oldest first.
     public func takeStableFiles(now: Date = Date()) throws -> [DropFile] {
-        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey]
+        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey, .isSymbolicLinkKey]
         let entries = try FileManager.default.contentsOfDirectory(
             at: inbox, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
         var ready: [(DropFile, Date)] = []
@@ -41,6 +61,10 @@ public struct DropFolder: Sendable {
                 !Self.ignoredSuffixes.contains(where: { name.hasSuffix($0) })
             else { continue }
             let first = try url.resourceValues(forKeys: Set(keys))
+            if first.isSymbolicLink == true {
+                ready.append((DropFile(url: url, size: 0, isSymbolicLink: true), .distantPast))
+                continue
+            }
             guard first.isRegularFile == true, let size = first.fileSize, let modified = first.contentModificationDate
             else { continue }
             guard now.timeIntervalSince(modified) >= settleTime else { continue }

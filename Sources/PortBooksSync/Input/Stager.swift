@@ -15,6 +15,13 @@ struct Stager {
 
     /// Stages one inbox file and moves it to `archive/` or `rejected/`.
     func stageDropFile(_ file: DropFolder.DropFile, folder: DropFolder, progress: ProgressReporter?) throws {
+        if file.isSymbolicLink {
+            let refusal = DropFolder.symbolicLinkRefusal(file.name)
+            logger.error("\(refusal)")
+            try folder.reject(file, diagnostics: [], summary: refusal)
+            results.fileRejected(file.name)
+            return
+        }
         let hash = try SHA256.hexDigest(ofFile: file.url.path)
         if try ledger.fileAlreadyStaged(hash: hash) {
             logger.info("\(file.name): the same content was processed before; archived without staging")

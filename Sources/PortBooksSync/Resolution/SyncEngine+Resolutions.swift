@@ -68,9 +68,16 @@ extension SyncEngine {
     ) async throws {
         let drop = DropFolder(
             inbox: folders.resolutions, archive: folders.archive, rejected: folders.rejected, settleTime: settleTime)
-        for url in try stableResolutionFiles(settleTime: settleTime) {
+        for (url, isLink) in try stableResolutionFiles(settleTime: settleTime) {
             let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
-            let dropFile = DropFolder.DropFile(url: url, size: size)
+            let dropFile = DropFolder.DropFile(url: url, size: size, isSymbolicLink: isLink)
+            if isLink {
+                let refusal = DropFolder.symbolicLinkRefusal(url.lastPathComponent)
+                logger.error("\(refusal)")
+                try drop.reject(dropFile, diagnostics: [], summary: refusal)
+                results.fileRejected(url.lastPathComponent)
+                continue
+            }
             let file: ResolutionFile
             do {
                 file = try ResolutionFile.read(url)
@@ -117,20 +124,27 @@ extension SyncEngine {
         }
     }
 
-    /// The complete `*.csv` files of `resolutions/`, oldest first (same settle rule as the inbox).
-    private func stableResolutionFiles(settleTime: TimeInterval) throws -> [URL] {
-        let keys: [URLResourceKey] = [.contentModificationDateKey, .isRegularFileKey, .fileSizeKey]
+    /// The complete `*.csv` files of `resolutions/`, oldest first (same settle rule as the
+    /// inbox), each with whether it is a symbolic link (refused, never read: see ``DropFolder``).
+    private func stableResolutionFiles(settleTime: TimeInterval) throws -> [(URL, isLink: Bool)] {
+        let keys: [URLResourceKey] = [
+            .contentModificationDateKey, .isRegularFileKey, .fileSizeKey, .isSymbolicLinkKey,
+        ]
         let entries = try FileManager.default.contentsOfDirectory(
             at: folders.resolutions, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
         let now = Date()
-        var ready: [(URL, Date)] = []
+        var ready: [(URL, Bool, Date)] = []
         for url in entries where url.pathExtension.lowercased() == "csv" {
             let values = try url.resourceValues(forKeys: Set(keys))
+            if values.isSymbolicLink == true {
+                ready.append((url, true, .distantPast))
+                continue
+            }
             guard values.isRegularFile == true, let modified = values.contentModificationDate,
                 now.timeIntervalSince(modified) >= settleTime
             else { continue }
-            ready.append((url, modified))
+            ready.append((url, false, modified))
         }
-        return ready.sorted { ($0.1, $0.0.lastPathComponent) < ($1.1, $1.0.lastPathComponent) }.map(\.0)
+        return ready.sorted { ($0.2, $0.0.lastPathComponent) < ($1.2, $1.0.lastPathComponent) }.map { ($0.0, $0.1) }
     }
 }
