@@ -46,6 +46,12 @@ public struct PacingLimits: Sendable, Hashable {
         self.throttleBackoff = throttleBackoff
     }
 
+    /// Single requests per sliding minute: what the batches leave of `requestsPerMinute`
+    /// (Intuit's 500 less 40), so that a stream of lookups and payments never delays a batch.
+    public var singlesPerMinute: Int {
+        max(1, requestsPerMinute - batchesPerMinute)
+    }
+
     /// The effective (scaled, stretched) length of a window of `nominal`.
     func window(_ nominal: Duration) -> Duration {
         nominal * ((1 + safetyMargin) / timeScale) + safetySlack

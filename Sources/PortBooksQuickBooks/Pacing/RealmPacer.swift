@@ -10,9 +10,10 @@
 /// the server never sees more than the limit in any window; the price is one round trip per
 /// window, nothing at Intuit's windows of a second and a minute.
 ///
-/// Every admission takes an in-flight slot first (≤ `maxInFlight`, handed over FIFO), then
-/// books the earliest start every window allows and sleeps until it; the booking counts as
-/// open from that moment, so waiters never stampede. A 429 pauses all admissions for the
+/// Every admission takes an in-flight slot first (≤ `maxInFlight`; batches are handed free
+/// slots first, and neither kind may hold them all), then books the earliest start every window
+/// allows and sleeps until it; the booking counts as open from that moment, so waiters never
+/// stampede. Single requests get what the batches leave of the minute's budget (500 − 40). A 429 pauses all admissions for the
 /// scaled back-off and makes bookings not yet started book again after the pause.
 ///
 /// Thread-safety: an actor; share one per realm between all tasks talking to that realm.
@@ -37,7 +38,9 @@ public actor RealmPacer {
     private let clock: any PacingClock
     private var schedule: PacingSchedule
     private var inFlight = 0
-    private var slotWaiters: [CheckedContinuation<Void, Never>] = []
+    private var inFlightBatches = 0
+    private var batchWaiters: [CheckedContinuation<Void, Never>] = []
+    private var singleWaiters: [CheckedContinuation<Void, Never>] = []
     private var pausedUntil = Duration.zero
     private var epoch = 0
 
@@ -50,12 +53,14 @@ public actor RealmPacer {
 
     /// Waits until a request of `kind` may start, and admits it.
     public func acquire(_ kind: Kind) async throws -> Permit {
-        if inFlight >= limits.maxInFlight {
-            await withCheckedContinuation { slotWaiters.append($0) }
+        if canTakeSlot(kind) && (kind == .batch ? batchWaiters : singleWaiters).isEmpty {
+            takeSlot(kind)
         } else {
-            inFlight += 1
+            await withCheckedContinuation { continuation in
+                if kind == .batch { batchWaiters.append(continuation) } else { singleWaiters.append(continuation) }
+            }
         }
-        // The slot is ours from here (release() hands it over directly when it resumes us).
+        // The slot is ours from here (handOverSlots() takes it for us before resuming us).
         do {
             while true {
                 try Task.checkCancellation()
@@ -74,7 +79,7 @@ public actor RealmPacer {
                 schedule.cancel(kind)
             }
         } catch {
-            freeSlot()
+            freeSlot(kind)
             throw error
         }
     }
@@ -83,7 +88,7 @@ public actor RealmPacer {
     /// freeing its in-flight slot.
     public func release(_ permit: Permit) {
         schedule.complete(permit.kind, at: clock.now())
-        freeSlot()
+        freeSlot(permit.kind)
     }
 
     /// Reports a 429: pauses every admission for the (scaled) throttle back-off; bookings not
@@ -108,11 +113,44 @@ public actor RealmPacer {
         }
     }
 
-    private func freeSlot() {
-        if slotWaiters.isEmpty {
-            inFlight -= 1
-        } else {
-            slotWaiters.removeFirst().resume()
+    /// In-flight slots are shared, but neither kind may hold them all: batches at most half,
+    /// singles all but two. A batch waiting for its window then never starves the lookups and
+    /// payments, and a queue of singles waiting for the minute's budget never keeps the next
+    /// batch (30 records) from starting when its window opens.
+    private func slotCap(_ kind: Kind) -> Int {
+        let total = limits.maxInFlight
+        guard total >= 3 else { return total }
+        return kind == .batch ? max(1, total / 2) : total - 2
+    }
+
+    private func canTakeSlot(_ kind: Kind) -> Bool {
+        let held = kind == .batch ? inFlightBatches : inFlight - inFlightBatches
+        return inFlight < limits.maxInFlight && held < slotCap(kind)
+    }
+
+    private func takeSlot(_ kind: Kind) {
+        inFlight += 1
+        if kind == .batch { inFlightBatches += 1 }
+    }
+
+    private func freeSlot(_ kind: Kind) {
+        inFlight -= 1
+        if kind == .batch { inFlightBatches -= 1 }
+        handOverSlots()
+    }
+
+    /// Gives free slots to waiters, batches first, each kind in FIFO order.
+    private func handOverSlots() {
+        while true {
+            if !batchWaiters.isEmpty && canTakeSlot(.batch) {
+                takeSlot(.batch)
+                batchWaiters.removeFirst().resume()
+            } else if !singleWaiters.isEmpty && canTakeSlot(.single) {
+                takeSlot(.single)
+                singleWaiters.removeFirst().resume()
+            } else {
+                return
+            }
         }
     }
 }
@@ -122,9 +160,11 @@ public actor RealmPacer {
 /// network in tests.
 struct PacingSchedule {
     let limits: PacingLimits
-    /// Completion times of finished requests (all kinds), and of finished batches.
+    /// Completion times of finished requests (all kinds), of finished batches, and of finished
+    /// single requests.
     private var finished = CompletionTimes()
     private var finishedBatches = CompletionTimes()
+    private var finishedSingles = CompletionTimes()
     /// Requests booked or in flight, and how many of them are batches.
     private(set) var open = 0
     private(set) var openBatches = 0
@@ -141,6 +181,7 @@ struct PacingSchedule {
         let second = limits.window(.seconds(1))
         finished.prune(before: now - minute)
         finishedBatches.prune(before: now - minute)
+        finishedSingles.prune(before: now - minute)
         var start = now
         start = max(start, finished.earliestAllowed(limit: limits.requestsPerMinute, open: open, window: minute))
         start = max(start, finished.earliestAllowed(limit: limits.requestsPerSecond, open: open, window: second))
@@ -148,6 +189,12 @@ struct PacingSchedule {
             start = max(
                 start,
                 finishedBatches.earliestAllowed(limit: limits.batchesPerMinute, open: openBatches, window: minute))
+        } else {
+            // Singles leave the batches their share of the minute's requests.
+            start = max(
+                start,
+                finishedSingles.earliestAllowed(
+                    limit: limits.singlesPerMinute, open: open - openBatches, window: minute))
         }
         open += 1
         if kind == .batch { openBatches += 1 }
@@ -164,7 +211,7 @@ struct PacingSchedule {
     mutating func complete(_ kind: RealmPacer.Kind, at time: Duration) {
         cancel(kind)
         finished.insert(time)
-        if kind == .batch { finishedBatches.insert(time) }
+        if kind == .batch { finishedBatches.insert(time) } else { finishedSingles.insert(time) }
     }
 }
 

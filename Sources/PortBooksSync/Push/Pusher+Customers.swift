@@ -54,18 +54,32 @@ extension Pusher {
     /// holds no customer record for it: such customers are staged from that reference, so
     /// they are matched or created like any other and show up in the problem list.
     private func stageCustomersNamedOnlyByCallers() throws {
-        var callers: [String: CustomerRef] = [:]
+        // The ledger keeps each record's caller id: only a record naming an unknown customer is
+        // decoded (for the caller's name and currency).
+        var namedBy: [String: LedgerRecord] = [:]
+        var undecided: [LedgerRecord] = []
         for kind in [RecordKind.invoice, .creditMemo, .payment] where settings.sync.isEnabled(kind) {
             for record in try ledger.records(kind: kind, states: [.pending, .blocked], limit: nil) {
-                switch try record.decoded() {
-                case .invoice(let invoice): callers[invoice.caller.id] = invoice.caller
-                case .payment(let payment): callers[payment.caller.id] = payment.caller
-                case .creditMemo(let memo): callers[memo.caller.id] = memo.caller
-                case .customer: continue
+                if let id = record.customerPortproID {
+                    if namedBy[id] == nil { namedBy[id] = record }
+                } else {
+                    undecided.append(record)
                 }
             }
         }
-        let known = Set(try ledger.records(kind: .customer, portproIDs: Array(callers.keys)).map(\.portproID))
+        var known = Set(try ledger.records(kind: .customer, portproIDs: Array(namedBy.keys)).map(\.portproID))
+        var callers: [String: CustomerRef] = [:]
+        for record in namedBy.filter({ !known.contains($0.key) }).values + undecided {
+            let caller: CustomerRef
+            switch try record.decoded() {
+            case .invoice(let invoice): caller = invoice.caller
+            case .payment(let payment): caller = payment.caller
+            case .creditMemo(let memo): caller = memo.caller
+            case .customer: continue
+            }
+            callers[caller.id] = caller
+        }
+        known.formUnion(try ledger.records(kind: .customer, portproIDs: Array(callers.keys)).map(\.portproID))
         let missing = callers.values.filter { !known.contains($0.id) }.sorted { $0.id < $1.id }
         guard !missing.isEmpty else { return }
         _ = try ledger.stageFile(

@@ -3,132 +3,233 @@ import PortBooksCore
 import PortBooksLedger
 import PortBooksQuickBooks
 
+/// One invoice or credit memo ready to go: what the network half of the pipeline needs, and
+/// nothing it may not carry across tasks.
+struct DocumentCreate: Sendable {
+    var recordID: Int64
+    var number: String?
+    var customerID: String?
+    var total: Decimal?
+    var json: JSONValue
+    var requestID: RequestID
+}
+
+/// What QuickBooks answered for one chunk of creates.
+struct DocumentChunkAnswer: Sendable {
+    /// Numbers already in QuickBooks: the object when it is the same document (adopt it), or
+    /// the Id of the other one using the number.
+    enum Existing: Sendable {
+        case same(JSONValue)
+        case other(number: String, id: String)
+    }
+
+    var existing: [Int64: Existing] = [:]
+    var created: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
+    var apiCalls = 0
+}
+
 extension Pusher {
-    /// Invoices and credit memos: mapped, references resolved in bulk, looked up by number
-    /// before they are created (adopted when the same document is already there, a
-    /// `duplicate-doc-number` problem when another one uses the number), created in batches.
-    func pushDocuments(_ kind: RecordKind) async throws {
+    /// Records taken per pipeline step: mapped while the previous chunk is on the wire.
+    static let chunkSize = 300
+
+    /// Invoices and credit memos, pipelined: while one chunk is on the wire (looked up by
+    /// number, then created in batches), the next is mapped and resolved, and the chunk before
+    /// is recorded. A number already in QuickBooks is adopted when the document is the same
+    /// (same customer and total), a `duplicate-doc-number` problem otherwise. `afterChunk`
+    /// runs once each chunk's outcomes are in the ledger (payments waiting on those invoices
+    /// start from there).
+    func pushDocuments(
+        _ kind: RecordKind, afterChunk: ([LedgerRecord]) async throws -> Void = { _ in }
+    ) async throws {
         let entity = kind == .invoice ? "Invoice" : "CreditMemo"
         let pending = try ledger.records(kind: kind, states: [.pending, .blocked], limit: nil)
         guard !pending.isEmpty else { return }
-        var prepared: [(LedgerRecord, MappedPayload)] = []
-        for record in pending {
-            if let payload = try mapped(record) { prepared.append((record, payload)) }
-        }
-        try await prefetch(prepared.map(\.1))
-        var creates: [(LedgerRecord, JSONValue)] = []
+        let oneByOne = settings.invoices.docNumber == .quickbooks
+        let phase = "pushing \(entity)"
+        progress?.update(phase: phase, done: 0, total: pending.count)
         var updates: [(LedgerRecord, JSONValue)] = []
-        for (record, payload) in prepared {
-            guard let json = try resolve(record, payload) else { continue }
-            if record.qbID != nil { updates.append((record, json)) } else { creates.append((record, json)) }
+        var onTheWire: [(records: [Int64: LedgerRecord], task: Task<DocumentChunkAnswer, any Error>)] = []
+        defer { for step in onTheWire { step.task.cancel() } }
+        var done = 0
+        func finishOldest() async throws {
+            let step = onTheWire.removeFirst()
+            try recordChunk(await step.task.value, records: step.records, entity: entity)
+            done += step.records.count
+            progress?.update(phase: phase, done: done, total: pending.count)
+            try await afterChunk(Array(step.records.values))
         }
-        let fresh = try await adoptOrRefuseExistingNumbers(creates, entity: entity)
-        if settings.invoices.docNumber == .quickbooks {
-            // Without a number to look up, only the per-record requestid protects a re-run.
-            try await createOneByOne(fresh, entity: entity)
-        } else {
-            try await create(fresh, entity: entity)
+        for start in stride(from: 0, to: pending.count, by: Self.chunkSize) {
+            let chunk = Array(pending[start..<min(start + Self.chunkSize, pending.count)])
+            let (creates, chunkUpdates) = try await prepareDocuments(chunk)
+            updates += chunkUpdates
+            let task = Self.launchDocuments(creates, entity: entity, oneByOne: oneByOne, client: client)
+            onTheWire.append((Dictionary(uniqueKeysWithValues: chunk.map { ($0.id, $0) }), task))
+            if onTheWire.count > 1 { try await finishOldest() }
         }
+        while !onTheWire.isEmpty { try await finishOldest() }
+        progress?.finish(phase: phase)
         try await update(updates, entity: entity)
     }
 
-    /// Looks the numbers up in QuickBooks (`DocNumber IN (…)`, 40 at a time) and returns the
-    /// creates whose number is free.
-    private func adoptOrRefuseExistingNumbers(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws
-        -> [(LedgerRecord, JSONValue)]
-    {
-        let numbers = Array(Set(creates.compactMap { $0.1["DocNumber"]?.stringValue })).sorted()
-        guard !numbers.isEmpty else { return creates }
-        var existing: [String: [JSONValue]] = [:]
+    /// Maps and resolves a chunk (problems and blocks are recorded here) and splits it into
+    /// creates and updates.
+    private func prepareDocuments(_ chunk: [LedgerRecord]) async throws -> (
+        [DocumentCreate], [(LedgerRecord, JSONValue)]
+    ) {
+        var prepared: [(LedgerRecord, MappedPayload)] = []
+        for record in chunk {
+            if let payload = try mapped(record) { prepared.append((record, payload)) }
+        }
+        try await prefetch(prepared.map(\.1))
+        var creates: [DocumentCreate] = []
+        var updates: [(LedgerRecord, JSONValue)] = []
+        for (record, payload) in prepared {
+            guard let json = try resolve(record, payload) else { continue }
+            if record.qbID != nil {
+                updates.append((record, json))
+                continue
+            }
+            creates.append(
+                DocumentCreate(
+                    recordID: record.id, number: json["DocNumber"]?.stringValue,
+                    customerID: json["CustomerRef"]?["value"]?.stringValue,
+                    total: record.amount.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
+                    json: json, requestID: requestID(record, operation: "create")))
+        }
+        return (creates, updates)
+    }
+
+    /// Starts the network half of a chunk in its own task.
+    static func launchDocuments(
+        _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient
+    ) -> Task<DocumentChunkAnswer, any Error> {
+        Task { try await sendDocuments(creates, entity: entity, oneByOne: oneByOne, client: client) }
+    }
+
+    /// The network half: looks the numbers up (`DocNumber IN (…)`, 40 at a time), then creates
+    /// the documents whose number is free — in batches of 30, or one by one with their own
+    /// requestids when QuickBooks numbers them (nothing to look up then).
+    static func sendDocuments(
+        _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient
+    ) async throws -> DocumentChunkAnswer {
+        var answer = DocumentChunkAnswer()
+        let numbers = Array(Set(creates.compactMap(\.number))).sorted()
+        var rowsByNumber: [String: [JSONValue]] = [:]
         for start in stride(from: 0, to: numbers.count, by: 40) {
             let chunk = Array(numbers[start..<min(start + 40, numbers.count)])
-            results.apiCalls += 1
+            answer.apiCalls += 1
             let rows =
                 try await client.query(
                     "SELECT * FROM \(entity) WHERE \(QuickBooksQuery.inList("DocNumber", chunk))")[entity]?.arrayValue
                 ?? []
             for row in rows {
-                if let number = row["DocNumber"]?.stringValue { existing[number, default: []].append(row) }
+                if let number = row["DocNumber"]?.stringValue { rowsByNumber[number, default: []].append(row) }
             }
         }
-        var fresh: [(LedgerRecord, JSONValue)] = []
-        for (record, json) in creates {
-            guard let number = json["DocNumber"]?.stringValue, let rows = existing[number], !rows.isEmpty else {
-                fresh.append((record, json))
+        var fresh: [DocumentCreate] = []
+        for create in creates {
+            guard let number = create.number, let rows = rowsByNumber[number], !rows.isEmpty else {
+                fresh.append(create)
                 continue
             }
-            let customer = json["CustomerRef"]?["value"]?.stringValue
-            let total = record.amount.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
             if let same = rows.first(where: {
-                $0["CustomerRef"]?["value"]?.stringValue == customer && $0["TotalAmt"]?.decimalValue == total
+                $0["CustomerRef"]?["value"]?.stringValue == create.customerID
+                    && $0["TotalAmt"]?.decimalValue == create.total
             }) {
                 // The same document: created by an earlier run that did not live to record it,
                 // or entered by hand identically. Link it; never create a second one.
-                try synced(record, object: same, outcome: .adopted)
+                answer.existing[create.recordID] = .same(same)
             } else {
-                try problem(
-                    record, .duplicateDocNumber(number, existingID: rows[0]["Id"]?.stringValue ?? "?", entity: entity))
+                answer.existing[create.recordID] = .other(number: number, id: rows[0]["Id"]?.stringValue ?? "?")
             }
         }
-        return fresh
-    }
-
-    /// Single creates, each with its own requestid, up to the pacer's concurrency; recorded
-    /// in groups of 300.
-    func createOneByOne(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
-        if !creates.isEmpty { progress?.update(phase: "pushing \(entity)", done: 0, total: creates.count) }
-        for start in stride(from: 0, to: creates.count, by: 300) {
-            try await createOneByOneGroup(Array(creates[start..<min(start + 300, creates.count)]), entity: entity)
-            progress?.update(phase: "pushing \(entity)", done: min(start + 300, creates.count), total: creates.count)
+        if oneByOne {
+            answer.apiCalls += fresh.count
+            answer.created = try await createEach(
+                fresh.map { ($0.recordID, $0.json, $0.requestID) }, entity: entity, client: client)
+        } else {
+            let items = fresh.map { BatchItem(bId: String($0.recordID), .create(QuickBooksEntity(entity), $0.json)) }
+            answer.apiCalls += (items.count + QuickBooksClient.maxBatchItems - 1) / QuickBooksClient.maxBatchItems
+            for (bId, result) in try await client.batchAll(items) {
+                guard let id = Int64(bId) else { continue }
+                switch result {
+                case .object(let object) where object["Id"]?.stringValue != nil: answer.created[id] = .success(object)
+                case .fault(let fault): answer.created[id] = .failure(fault)
+                default: continue
+                }
+            }
+            for create in fresh where answer.created[create.recordID] == nil {
+                answer.created[create.recordID] = .failure(
+                    .recordProblem(
+                        code: "no-answer", message: "QuickBooks returned no result for this record", detail: nil,
+                        element: nil))
+            }
         }
-        progress?.finish(phase: "pushing \(entity)")
+        return answer
     }
 
-    private func createOneByOneGroup(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
-        guard !creates.isEmpty else { return }
-        let client = self.client
-        let jobs = creates.map { (record: $0.0, json: $0.1, requestID: requestID($0.0, operation: "create")) }
-        var outcomes: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
+    /// Single creates, each with its own requestid, as many at once as the pacer admits.
+    static func createEach(
+        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], entity: String, client: QuickBooksClient
+    ) async throws -> [Int64: Result<JSONValue, QuickBooksFault>] {
         try await withThrowingTaskGroup(of: (Int64, Result<JSONValue, QuickBooksFault>).self) { group in
-            var next = 0
-            func launch() {
-                let job = jobs[next]
-                next += 1
+            for job in jobs {
                 group.addTask {
                     do {
-                        return (
-                            job.record.id,
-                            .success(
-                                try await client.create(QuickBooksEntity(entity), job.json, requestID: job.requestID))
-                        )
+                        let object = try await client.create(
+                            QuickBooksEntity(entity), job.json, requestID: job.requestID)
+                        return (job.recordID, .success(object))
                     } catch let fault as QuickBooksFault {
-                        return (job.record.id, .failure(fault))
+                        return (job.recordID, .failure(fault))
                     }
                 }
             }
-            for _ in 0..<min(10, jobs.count) { launch() }
-            while let (id, outcome) = try await group.next() {
-                outcomes[id] = outcome
-                if next < jobs.count { launch() }
+            var outcomes: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
+            for try await (id, outcome) in group { outcomes[id] = outcome }
+            return outcomes
+        }
+    }
+
+    /// Records one chunk's answer: adopted and created links in one transaction, then the
+    /// problems. A fault that stops the run (auth, fatal, transient past the retry budget) is
+    /// thrown after the links of everything that did succeed are recorded.
+    func recordChunk(_ answer: DocumentChunkAnswer, records: [Int64: LedgerRecord], entity: String) throws {
+        results.apiCalls += answer.apiCalls
+        for (id, existing) in answer.existing.sorted(by: { $0.key < $1.key }) {
+            guard let record = records[id] else { continue }
+            switch existing {
+            case .same(let object): try synced(record, object: object, outcome: .adopted)
+            case .other(let number, let existingID):
+                try problem(record, .duplicateDocNumber(number, existingID: existingID, entity: entity))
             }
         }
-        results.apiCalls += jobs.count
+        try recordCreated(answer.created, records: records)
+    }
+
+    /// Links what was created (one transaction), then records each failure.
+    func recordCreated(_ created: [Int64: Result<JSONValue, QuickBooksFault>], records: [Int64: LedgerRecord]) throws {
         var links: [LedgerChange] = []
-        var created: [(LedgerRecord, String)] = []
-        for job in jobs {
-            guard case .success(let object)? = outcomes[job.record.id], let qbID = object["Id"]?.stringValue else {
-                continue
-            }
+        var rows: [(LedgerRecord, String)] = []
+        for (id, outcome) in created.sorted(by: { $0.key < $1.key }) {
+            guard case .success(let object) = outcome, let record = records[id], let qbID = object["Id"]?.stringValue
+            else { continue }
             links.append(
                 .synced(
-                    id: job.record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
-                    contentHash: job.record.contentHash))
-            created.append((job.record, qbID))
+                    id: record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
+                    contentHash: record.contentHash))
+            rows.append((record, qbID))
         }
         try ledger.apply(links, runID: runID)
-        for (record, qbID) in created { row(record, .created, qbID: qbID) }
-        for job in jobs {
-            if case .failure(let fault)? = outcomes[job.record.id] { try self.fault(job.record, fault) }
+        for (record, qbID) in rows { row(record, .created, qbID: qbID) }
+        var stop: QuickBooksFault?
+        for (id, outcome) in created.sorted(by: { $0.key < $1.key }) {
+            guard case .failure(let fault) = outcome, let record = records[id] else { continue }
+            if case .recordProblem = fault {
+                try self.fault(record, fault)
+            } else {
+                stop = stop ?? fault
+            }
         }
+        if let stop { throw stop }
     }
 }

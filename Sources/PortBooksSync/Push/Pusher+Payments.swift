@@ -9,32 +9,66 @@ extension Pusher {
     /// after the invoice syncs. A payment for an invoice marked paid outside QuickBooks is
     /// skipped with the reason. Payments are created one by one, each with its own requestid
     /// (a payment has no number to look up, so the requestid is what makes a re-run safe).
-    func pushPayments() async throws {
+    ///
+    /// `early` holds the payments already sent while the invoices were being pushed
+    /// (`PaymentsAlongside`); the rest go here.
+    func pushPayments(early: PaymentsAlongside? = nil) async throws {
+        try await early?.finish()
         let pending = try ledger.records(kind: .payment, states: [.pending, .blocked], limit: nil)
         guard !pending.isEmpty else { return }
-        var prepared: [(LedgerRecord, MappedPayload)] = []
+        var ready: [LedgerRecord] = []
         for record in pending {
             guard case .payment(let payment) = try record.decoded() else { continue }
-            guard try invoicesReady(for: payment, record: record) else { continue }
+            if try invoicesReady(for: payment, record: record) { ready.append(record) }
+        }
+        let phase = "pushing Payment"
+        progress?.update(phase: phase, done: 0, total: ready.count)
+        for start in stride(from: 0, to: ready.count, by: Self.chunkSize) {
+            let chunk = Array(ready[start..<min(start + Self.chunkSize, ready.count)])
+            let (jobs, updates) = try await preparePayments(chunk)
+            let outcomes = try await Self.createEach(jobs, entity: "Payment", client: client)
+            results.apiCalls += jobs.count
+            try recordCreated(outcomes, records: Dictionary(uniqueKeysWithValues: chunk.map { ($0.id, $0) }))
+            try await update(updates, entity: "Payment")
+            progress?.update(phase: phase, done: start + chunk.count, total: ready.count)
+        }
+        progress?.finish(phase: phase)
+    }
+
+    /// Maps and resolves payments whose invoices are in QuickBooks.
+    func preparePayments(_ chunk: [LedgerRecord]) async throws -> (
+        [(recordID: Int64, json: JSONValue, requestID: RequestID)], [(LedgerRecord, JSONValue)]
+    ) {
+        var prepared: [(LedgerRecord, MappedPayload)] = []
+        for record in chunk {
             if let payload = try mapped(record) { prepared.append((record, payload)) }
         }
         try await prefetch(prepared.map(\.1))
-        var creates: [(LedgerRecord, JSONValue)] = []
+        var creates: [(recordID: Int64, json: JSONValue, requestID: RequestID)] = []
         var updates: [(LedgerRecord, JSONValue)] = []
         for (record, payload) in prepared {
             guard let json = try resolve(record, payload) else { continue }
-            if record.qbID != nil { updates.append((record, json)) } else { creates.append((record, json)) }
+            if record.qbID != nil {
+                updates.append((record, json))
+            } else {
+                creates.append((record.id, json, requestID(record, operation: "create")))
+            }
         }
-        try await createOneByOne(creates, entity: "Payment")
-        try await update(updates, entity: "Payment")
+        return (creates, updates)
+    }
+
+    /// The invoice references of a payment, as `invoiceRecord(_:)` takes them.
+    static func invoiceReferences(of payment: Payment) -> [PendingReference] {
+        payment.invoices.map { application in
+            PendingReference(
+                kind: .invoice, key: application.invoiceID ?? "number:\(application.referenceNumber)",
+                name: application.referenceNumber)
+        }
     }
 
     /// Whether every invoice the payment applies to is in QuickBooks; otherwise records why not.
     private func invoicesReady(for payment: Payment, record: LedgerRecord) throws -> Bool {
-        for application in payment.invoices {
-            let reference = PendingReference(
-                kind: .invoice, key: application.invoiceID ?? "number:\(application.referenceNumber)",
-                name: application.referenceNumber)
+        for (application, reference) in zip(payment.invoices, Self.invoiceReferences(of: payment)) {
             guard let invoice = try invoiceRecord(reference) else {
                 try blocked(
                     record, by: "invoice:\(application.referenceNumber)", .invoiceMissing(application.referenceNumber))
@@ -57,5 +91,84 @@ extension Pusher {
             }
         }
         return true
+    }
+}
+
+/// Payments sent while the invoices are still being pushed: after each chunk of invoices is
+/// recorded, the payments whose invoices are now all in QuickBooks go out at once, using the
+/// minute's single-request budget the invoice batches leave idle. Their outcomes are recorded
+/// as they come back; anything not sent here goes through `pushPayments` as usual.
+final class PaymentsAlongside {
+    private unowned let pusher: Pusher
+    /// Payments not yet sent, by the invoice keys they wait on (PortPro id and number).
+    private var waiting: [Int64: (record: LedgerRecord, references: [PendingReference])] = [:]
+    private var byInvoiceKey: [String: Set<Int64>] = [:]
+    private var sent:
+        [(
+            records: [Int64: LedgerRecord], updates: [(LedgerRecord, JSONValue)],
+            task: Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error>
+        )] = []
+
+    init(pusher: Pusher) throws {
+        self.pusher = pusher
+        for record in try pusher.ledger.records(kind: .payment, states: [.pending, .blocked], limit: nil) {
+            guard record.qbID == nil, case .payment(let payment) = try record.decoded() else { continue }
+            let references = Pusher.invoiceReferences(of: payment)
+            guard !references.isEmpty else { continue }
+            waiting[record.id] = (record, references)
+            for reference in references {
+                byInvoiceKey[reference.key, default: []].insert(record.id)
+                byInvoiceKey["number:\(reference.name)", default: []].insert(record.id)
+            }
+        }
+    }
+
+    deinit {
+        for step in sent { step.task.cancel() }
+    }
+
+    /// Sends the payments whose invoices are all synced now, among those waiting on `invoices`;
+    /// records the outcomes of earlier sends that have come back.
+    func invoicesRecorded(_ invoices: [LedgerRecord]) async throws {
+        guard !waiting.isEmpty else { return }
+        var candidates: Set<Int64> = []
+        for invoice in invoices {
+            candidates.formUnion(byInvoiceKey[invoice.portproID] ?? [])
+            if let number = invoice.number { candidates.formUnion(byInvoiceKey["number:\(number)"] ?? []) }
+        }
+        var ready: [LedgerRecord] = []
+        for id in candidates.sorted() {
+            guard let entry = waiting[id] else { continue }
+            let allSynced = try entry.references.allSatisfy { try pusher.invoiceRecord($0)?.state == .synced }
+            guard allSynced else { continue }
+            waiting[id] = nil
+            ready.append(entry.record)
+        }
+        if !ready.isEmpty {
+            let (jobs, updates) = try await pusher.preparePayments(ready)
+            let task = Self.launch(jobs, client: pusher.client)
+            sent.append((Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) }), updates, task))
+        }
+        // Record what came back long enough ago to be done, keeping the newest on the wire.
+        while sent.count > 2 { try await recordOldest() }
+    }
+
+    private static func launch(
+        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], client: QuickBooksClient
+    ) -> Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error> {
+        Task { try await Pusher.createEach(jobs, entity: "Payment", client: client) }
+    }
+
+    /// Waits for every payment sent here and records it.
+    func finish() async throws {
+        while !sent.isEmpty { try await recordOldest() }
+    }
+
+    private func recordOldest() async throws {
+        let step = sent.removeFirst()
+        let outcomes = try await step.task.value
+        pusher.results.apiCalls += outcomes.count
+        try pusher.recordCreated(outcomes, records: step.records)
+        try await pusher.update(step.updates, entity: "Payment")
     }
 }

@@ -45,9 +45,15 @@ final class Pusher {
     func pushAll() async throws {
         defer { results.apiCalls += resolver.queries }
         if settings.sync.isEnabled(.customer) { try await pushCustomers() }
-        if settings.sync.isEnabled(.invoice) { try await pushDocuments(.invoice) }
+        // Payments whose invoices are in go out while later invoices are still being pushed.
+        let alongside =
+            settings.sync.isEnabled(.payment) && settings.sync.isEnabled(.invoice)
+            ? try PaymentsAlongside(pusher: self) : nil
+        if settings.sync.isEnabled(.invoice) {
+            try await pushDocuments(.invoice) { invoices in try await alongside?.invoicesRecorded(invoices) }
+        }
         if settings.sync.isEnabled(.creditMemo) { try await pushDocuments(.creditMemo) }
-        if settings.sync.isEnabled(.payment) { try await pushPayments() }
+        if settings.sync.isEnabled(.payment) { try await pushPayments(early: alongside) }
     }
 
     // MARK: Outcomes
@@ -95,6 +101,11 @@ final class Pusher {
         guard case .recordProblem(let code, let message, let detail, _) = fault else { throw fault }
         if code == "6240" {
             try problem(record, .nameClash(record.customerName ?? record.number ?? "", detail: detail ?? message))
+        } else if code == "no-answer" {
+            try problem(
+                record,
+                SyncProblem(
+                    code: "no-answer", message: "QuickBooks returned no result for this record", suggestion: "retry"))
         } else if code == "6140" {
             try problem(
                 record,

@@ -31,6 +31,36 @@ final class FakeClock: PacingClock, @unchecked Sendable {
     }
 }
 
+/// Time that moves only when a test calls `advance(to:)`; sleepers wait until then.
+final class ManualClock: PacingClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Duration.zero
+    private var sleepers: [(deadline: Duration, continuation: CheckedContinuation<Void, Never>)] = []
+
+    func now() -> Duration { lock.withLock { current } }
+
+    func sleep(until deadline: Duration) async throws {
+        await withCheckedContinuation { continuation in
+            let ready = lock.withLock {
+                if deadline <= current { return true }
+                sleepers.append((deadline, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    func advance(to time: Duration) {
+        let due = lock.withLock {
+            current = max(current, time)
+            let due = sleepers.filter { $0.deadline <= current }
+            sleepers.removeAll { $0.deadline <= current }
+            return due
+        }
+        for sleeper in due { sleeper.continuation.resume() }
+    }
+}
+
 /// Tokens that never change, for client tests that are not about OAuth.
 struct StaticTokens: AccessTokenProvider {
     func accessToken() async throws -> SecretToken { SecretToken("access-static") }
