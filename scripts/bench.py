@@ -213,7 +213,9 @@ def push(invoices):
         push_seconds = summary["pushSeconds"]
         ceiling = ceiling_seconds(batches, requests)
         print(f"  import exit {run.returncode}; wall {wall:.1f} s, of which pushing {push_seconds:.2f} s")
-        print(f"  records written {records:,}; requests {requests:,} ({batches:,} batches); 429s {throttled}")
+        print(f"  records written {records:,}; requests {requests:,} ({batches:,} batches); 429s {throttled}"
+              + (f" {after.get('throttledBy')}" if throttled else ""))
+        print("  requests by route: " + ", ".join(f"{k} {v}" for k, v in sorted(by_route.items()) if v))
         print(f"  API calls per record written      {requests / max(records, 1):6.3f}")
         print(f"  ceiling for these requests        {ceiling:6.2f} s  (40 batches/min, 500 req/min, 10 req/s; x{TIME_SCALE})")
         print(f"  push throughput vs ceiling        {ceiling / push_seconds * 100:6.1f} %")
