@@ -29,46 +29,70 @@ struct DocumentChunkAnswer: Sendable {
 }
 
 extension Pusher {
-    /// Records taken per pipeline step: mapped while the previous chunk is on the wire.
+    /// Records taken per pipeline step once it runs: mapped while earlier chunks are on the
+    /// wire. The first steps are smaller, so the first batches leave while the rest is mapped.
     static let chunkSize = 300
+    static let openingChunkSizes = [30, 90]
+    /// Chunks on the wire at once (the pacer spaces their requests; this only keeps the next
+    /// batch ready when its window opens).
+    static let chunksOnTheWire = 3
 
-    /// Invoices and credit memos, pipelined: while one chunk is on the wire (looked up by
-    /// number, then created in batches), the next is mapped and resolved, and the chunk before
-    /// is recorded. A number already in QuickBooks is adopted when the document is the same
-    /// (same customer and total), a `duplicate-doc-number` problem otherwise. `afterChunk`
-    /// runs once each chunk's outcomes are in the ledger (payments waiting on those invoices
-    /// start from there).
+    /// Invoices and credit memos (`kinds`, in that order), pipelined: while chunks are on the
+    /// wire (looked up by number, then created in batches), the next is mapped and resolved,
+    /// and the oldest is recorded. A number already in QuickBooks is adopted when the document
+    /// is the same (same customer and total), a `duplicate-doc-number` problem otherwise.
+    /// `afterChunk` runs once each chunk's outcomes are in the ledger (payments waiting on
+    /// those invoices start from there).
     func pushDocuments(
-        _ kind: RecordKind, afterChunk: ([LedgerRecord]) async throws -> Void = { _ in }
+        _ kinds: [RecordKind], afterChunk: ([LedgerRecord]) async throws -> Void = { _ in }
     ) async throws {
-        let entity = kind == .invoice ? "Invoice" : "CreditMemo"
-        let pending = try ledger.records(kind: kind, states: [.pending, .blocked], limit: nil)
-        guard !pending.isEmpty else { return }
+        var chunks: [(kind: RecordKind, records: [LedgerRecord])] = []
+        var totals: [RecordKind: Int] = [:]
+        for kind in kinds {
+            let pending = try ledger.records(kind: kind, states: [.pending, .blocked], limit: nil)
+            totals[kind] = pending.count
+            var start = 0
+            for size in Self.openingChunkSizes + [Self.chunkSize] {
+                while start < pending.count {
+                    let end = min(start + size, pending.count)
+                    chunks.append((kind, Array(pending[start..<end])))
+                    start = end
+                    if size != Self.chunkSize { break }
+                }
+            }
+        }
+        guard !chunks.isEmpty else { return }
         let oneByOne = settings.invoices.docNumber == .quickbooks
-        let phase = "pushing \(entity)"
-        progress?.update(phase: phase, done: 0, total: pending.count)
-        var updates: [(LedgerRecord, JSONValue)] = []
-        var onTheWire: [(records: [Int64: LedgerRecord], task: Task<DocumentChunkAnswer, any Error>)] = []
+        var updates: [RecordKind: [(LedgerRecord, JSONValue)]] = [:]
+        var onTheWire:
+            [(kind: RecordKind, records: [Int64: LedgerRecord], task: Task<DocumentChunkAnswer, any Error>)] =
+                []
         defer { for step in onTheWire { step.task.cancel() } }
-        var done = 0
+        var done: [RecordKind: Int] = [:]
         func finishOldest() async throws {
             let step = onTheWire.removeFirst()
-            try recordChunk(await step.task.value, records: step.records, entity: entity)
-            done += step.records.count
-            progress?.update(phase: phase, done: done, total: pending.count)
+            try recordChunk(await step.task.value, records: step.records, entity: Self.entity(step.kind))
+            done[step.kind, default: 0] += step.records.count
+            progress?.update(
+                phase: "pushing \(Self.entity(step.kind))", done: done[step.kind] ?? 0, total: totals[step.kind])
             try await afterChunk(Array(step.records.values))
         }
-        for start in stride(from: 0, to: pending.count, by: Self.chunkSize) {
-            let chunk = Array(pending[start..<min(start + Self.chunkSize, pending.count)])
+        for (kind, chunk) in chunks {
             let (creates, chunkUpdates) = try await prepareDocuments(chunk)
-            updates += chunkUpdates
-            let task = Self.launchDocuments(creates, entity: entity, oneByOne: oneByOne, client: client)
-            onTheWire.append((Dictionary(uniqueKeysWithValues: chunk.map { ($0.id, $0) }), task))
-            if onTheWire.count > 1 { try await finishOldest() }
+            updates[kind, default: []] += chunkUpdates
+            let task = Self.launchDocuments(creates, entity: Self.entity(kind), oneByOne: oneByOne, client: client)
+            onTheWire.append((kind, Dictionary(uniqueKeysWithValues: chunk.map { ($0.id, $0) }), task))
+            if onTheWire.count >= Self.chunksOnTheWire { try await finishOldest() }
         }
         while !onTheWire.isEmpty { try await finishOldest() }
-        progress?.finish(phase: phase)
-        try await update(updates, entity: entity)
+        for kind in kinds {
+            progress?.finish(phase: "pushing \(Self.entity(kind))")
+            try await update(updates[kind] ?? [], entity: Self.entity(kind))
+        }
+    }
+
+    static func entity(_ kind: RecordKind) -> String {
+        kind == .invoice ? "Invoice" : "CreditMemo"
     }
 
     /// Maps and resolves a chunk (problems and blocks are recorded here) and splits it into

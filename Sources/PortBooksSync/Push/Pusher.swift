@@ -49,10 +49,8 @@ final class Pusher {
         let alongside =
             settings.sync.isEnabled(.payment) && settings.sync.isEnabled(.invoice)
             ? try PaymentsAlongside(pusher: self) : nil
-        if settings.sync.isEnabled(.invoice) {
-            try await pushDocuments(.invoice) { invoices in try await alongside?.invoicesRecorded(invoices) }
-        }
-        if settings.sync.isEnabled(.creditMemo) { try await pushDocuments(.creditMemo) }
+        let documents = [RecordKind.invoice, .creditMemo].filter { settings.sync.isEnabled($0) }
+        try await pushDocuments(documents) { records in try await alongside?.invoicesRecorded(records) }
         if settings.sync.isEnabled(.payment) { try await pushPayments(early: alongside) }
     }
 
