@@ -1,8 +1,10 @@
-import ArgumentParser
 import PortBooksCommands
 
-/// The executable: everything lives in PortBooksCommands; this only starts it (asynchronously).
+/// The executable: everything lives in PortBooksCommands; this sets up logging and starts it.
 @main
-struct PortBooksMain: AsyncMainProtocol {
-    typealias Command = PortBooksCommand
+enum PortBooksMain {
+    static func main() async {
+        LogSetup.bootstrap()
+        await PortBooksCommand.main()
+    }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+
+/// The process's logging, set up once by the executable before any command runs: lines go to
+/// stderr at the level `PORTBOOKS_LOG_LEVEL` names (`trace`, `debug`, `info` — the default —,
+/// `notice`, `warning`, `error`, `critical`).
+///
+/// Libraries only accept a `Logger` (shared/STYLE.md); this is the one place that bootstraps.
+/// Nothing at any level carries a token or secret: requests are logged as `METHOD path`,
+/// tokens are ``SecretToken`` values that print `<redacted>`.
+public enum LogSetup {
+    /// The environment variable holding the level.
+    public static let variable = "PORTBOOKS_LOG_LEVEL"
+
+    /// Bootstraps swift-log once; an unknown level is reported on stderr and `info` used.
+    public static func bootstrap(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        var level = Logger.Level.info
+        if let name = environment[variable]?.trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty {
+            if let named = Logger.Level(rawValue: name) {
+                level = named
+            } else {
+                let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                Terminal.standardError("warning: \(variable)=\(name) is not one of \(known); using info")
+            }
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
