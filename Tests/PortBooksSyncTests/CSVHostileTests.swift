@@ -129,3 +129,46 @@ struct CSVHostileTests {
         #expect(errors > 100)
     }
 }
+
+@Suite("CSV: size limits")
+struct CSVLimitTests {
+    @Test("a wide header over many short rows is refused before it becomes a billion empty cells")
+    func wideHeader() throws {
+        let header = "entity,action," + String(repeating: "x,", count: 100_000) + "note\n"
+        let data = Data((header + String(repeating: "invoice\n", count: 200)).utf8)
+        #expect(throws: CSVError.self) { try CSVReader.read(data) }
+        do {
+            _ = try CSVReader.read(data)
+        } catch {
+            #expect(error.message.contains("cells"), "\(error)")
+        }
+    }
+
+    @Test("unnamed columns at the end of the header (a spreadsheet's formatted columns) are dropped")
+    func trailingUnnamedColumns() throws {
+        let header = "entity,portpro_id,action" + String(repeating: ",", count: 100_000) + "\n"
+        let table = try CSVReader.read(Data((header + String(repeating: "invoice,a1,retry\n", count: 200)).utf8))
+        #expect(table.header == ["entity", "portpro_id", "action"])
+        #expect(table.rows.count == 200)
+        #expect(table.rows.allSatisfy { $0.cells == ["invoice", "a1", "retry"] })
+    }
+
+    @Test("a file over 128 MiB is refused by its size, unread")
+    func hugeFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        FileManager.default.createFile(atPath: url.path, contents: Data("entity,action\n".utf8))
+        let handle = try FileHandle(forWritingTo: url)
+        // A sparse file: 129 MiB long, nothing written past the header.
+        try handle.truncate(atOffset: UInt64(CSVReader.maximumFileBytes + (1 << 20)))
+        try handle.close()
+        #expect(throws: CSVError.tooLarge(what: "129 MiB", limit: "128 MiB")) {
+            try CSVReader.read(contentsOf: url)
+        }
+        #expect {
+            try ResolutionFile.read(url)
+        } throws: { error in
+            "\(error)".contains("too large")
+        }
+    }
+}

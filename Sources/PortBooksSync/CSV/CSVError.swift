@@ -19,11 +19,14 @@ public enum CSVError: Error, Hashable, Sendable, CustomStringConvertible {
     case missingColumns([String], line: Int)
     /// A column the reader needs appears twice in the header: which one is meant is unclear.
     case duplicateColumn(String, line: Int)
+    /// The file is beyond ``CSVReader/maximumFileBytes`` or ``CSVReader/maximumCells``: not a
+    /// problem list, and reading it would take memory far beyond its size.
+    case tooLarge(what: String, limit: String)
 
     /// The physical line the problem is on, when there is one.
     public var line: Int? {
         switch self {
-        case .unreadable, .noHeader: nil
+        case .unreadable, .noHeader, .tooLarge: nil
         case .unterminatedQuote(let line), .quoteInUnquotedCell(let line), .textAfterClosingQuote(let line):
             line
         case .tooManyCells(let line, _, _), .missingColumns(_, let line), .duplicateColumn(_, let line): line
@@ -45,6 +48,8 @@ public enum CSVError: Error, Hashable, Sendable, CustomStringConvertible {
         case .missingColumns(let names, _):
             "the header has no column " + names.map { "`\($0)`" }.joined(separator: ", ")
         case .duplicateColumn(let name, _): "the header has the column `\(name)` twice"
+        case .tooLarge(let what, let limit):
+            "the file is too large to be a problem list: \(what) (at most \(limit)); is it the right file?"
         }
     }
 

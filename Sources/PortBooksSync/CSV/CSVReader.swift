@@ -15,6 +15,7 @@ public enum CSVReader {
     /// Reads the file at `url`. `knownColumns` are the column names the caller expects; they
     /// decide which delimiter the header uses.
     public static func read(contentsOf url: URL, knownColumns: [String] = []) throws(CSVError) -> CSVTable {
+        try checkSize(of: url)
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -26,7 +27,26 @@ public enum CSVReader {
 
     /// Reads a whole file's bytes.
     public static func read(_ data: Data, knownColumns: [String] = []) throws(CSVError) -> CSVTable {
-        try read(text: utf8Text(data), knownColumns: knownColumns)
+        guard data.count <= maximumFileBytes else { throw tooLarge(bytes: data.count) }
+        return try read(text: utf8Text(data), knownColumns: knownColumns)
+    }
+
+    /// Largest file read (128 MiB): half a million problem rows. The whole file is held in
+    /// memory, a few times over while it is decoded, so a bigger one is refused unread.
+    public static let maximumFileBytes = 128 << 20
+    /// Largest number of cells, short rows padded to the header's width (10 million): a wide
+    /// header over many short rows would otherwise turn a few megabytes into gigabytes of
+    /// empty cells (a 2 MB header of commas over 1,000 one-letter lines: a billion cells).
+    public static let maximumCells = 10_000_000
+
+    /// Throws ``CSVError/tooLarge(what:limit:)`` when the file at `url` is over ``maximumFileBytes``.
+    public static func checkSize(of url: URL) throws(CSVError) {
+        let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        if size > maximumFileBytes { throw tooLarge(bytes: size) }
+    }
+
+    private static func tooLarge(bytes: Int) -> CSVError {
+        .tooLarge(what: "\(bytes >> 20) MiB", limit: "\(maximumFileBytes >> 20) MiB")
     }
 
     /// Reads text already decoded.
@@ -81,10 +101,19 @@ public enum CSVReader {
             if !isBlank(record.cells) { header = record }
         }
         guard let header else { throw .noHeader }
-        let names = header.cells.map(trimmed)
+        var names = header.cells.map(trimmed)
+        // Empty names at the end are a spreadsheet's formatted but unnamed columns: no column
+        // can be found by them, and padding every row to them only costs memory.
+        while names.count > 1, names.last?.isEmpty == true { names.removeLast() }
         var rows: [(line: Int, cells: [String])] = []
+        var cellCount = names.count
         while let record = try parser.nextRecord() {
             guard !isBlank(record.cells) else { continue }
+            cellCount += names.count
+            guard cellCount <= maximumCells else {
+                throw .tooLarge(
+                    what: "more than \(maximumCells) cells (\(names.count) columns)", limit: "\(maximumCells) cells")
+            }
             var cells = record.cells
             if cells.count > names.count {
                 let extra = cells[names.count...]

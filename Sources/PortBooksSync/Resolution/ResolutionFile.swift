@@ -80,7 +80,10 @@ public struct ResolutionFile: Sendable {
     public static func read(_ url: URL) throws -> ResolutionFile {
         let data: Data
         do {
+            try CSVReader.checkSize(of: url)
             data = try Data(contentsOf: url)
+        } catch let error as CSVError {
+            throw ResolutionError.unreadable(file: url.lastPathComponent, line: nil, message: "\(error)")
         } catch {
             throw ResolutionError.unreadable(file: url.path, line: nil, message: error.localizedDescription)
         }
