@@ -70,17 +70,17 @@ final class XMLInputGuard {
     private static let readCallback: xmlInputReadCallback = { context, buffer, length in
         guard let context, let buffer else { return -1 }
         let guardian = Unmanaged<XMLInputGuard>.fromOpaque(context).takeUnretainedValue()
-        return guardian.read(into: buffer, length: Int(length))
+        return guardian.fill(buffer, length: Int(length))
     }
 
     /// `xmlInputCloseCallback`: the descriptor is closed by `deinit`, not by libxml2.
     private static let closeCallback: xmlInputCloseCallback = { _ in 0 }
 
-    private func read(into buffer: UnsafeMutablePointer<CChar>, length: Int) -> Int32 {
+    private func fill(_ buffer: UnsafeMutablePointer<CChar>, length: Int) -> Int32 {
         if stopped != nil { return -1 }
         var count: Int
         repeat {
-            count = Glibc.read(descriptor, buffer, length)
+            count = read(descriptor, buffer, length)
         } while count < 0 && errno == EINTR
         guard count > 0 else { return Int32(count) }
         let bytes = UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
