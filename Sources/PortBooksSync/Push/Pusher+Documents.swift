@@ -192,12 +192,18 @@ extension Pusher {
         return answer
     }
 
-    /// Single creates, each with its own requestid, as many at once as the pacer admits.
+    /// Single creates, each with its own requestid, `concurrency` at a time. Few at a time on
+    /// purpose: the pacer serves single requests in order, and a number lookup that the next
+    /// invoice batches wait for must not queue behind hundreds of payments.
     static func createEach(
-        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], entity: String, client: QuickBooksClient
+        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], entity: String, client: QuickBooksClient,
+        concurrency: Int = 4
     ) async throws -> [Int64: Result<JSONValue, QuickBooksFault>] {
         try await withThrowingTaskGroup(of: (Int64, Result<JSONValue, QuickBooksFault>).self) { group in
-            for job in jobs {
+            var next = 0
+            func launch() {
+                let job = jobs[next]
+                next += 1
                 group.addTask {
                     do {
                         let object = try await client.create(
@@ -208,8 +214,12 @@ extension Pusher {
                     }
                 }
             }
+            while next < min(concurrency, jobs.count) { launch() }
             var outcomes: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
-            for try await (id, outcome) in group { outcomes[id] = outcome }
+            for try await (id, outcome) in group {
+                outcomes[id] = outcome
+                if next < jobs.count { launch() }
+            }
             return outcomes
         }
     }
