@@ -2,6 +2,8 @@
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift format
 CONFIGURATION ?= debug
+## make bench SIZE=small: the same measurements in under a minute.
+SIZE ?= full
 
 .PHONY: all deps build test lint schema-check demo bench fixtures schema clean
 
@@ -34,7 +36,7 @@ demo: deps
 bench:
 	@scripts/deps.sh --bench
 	$(SWIFT) build -c release
-	python3 scripts/bench.py $(BENCH_ARGS)
+	python3 scripts/bench.py --size $(SIZE) $(BENCH_ARGS)
 
 ## Regenerate fixtures/drop-example from scripts/make-fixtures.py.
 fixtures:
