@@ -88,9 +88,12 @@ public final class SyncEngine {
             for file in try drop.takeStableFiles() { try stager.stageDropFile(file, folder: drop, progress: progress) }
         }
         var stoppedBy: QuickBooksFault?
+        var connected: QuickBooksClient?
         if !options.dryRun, try settings.sync.reconcileFirst || hasWorkToPush() {
             do {
                 let client = try connect()
+                connected = client
+                try await PacerMemory.restore(into: client.pacer, from: ledger)
                 // [sync] reconcile_first: what changed in QuickBooks, before pushing (Resolution/Reconciler.swift).
                 if settings.sync.reconcileFirst { try await reconcileFirst(feed: client, runID: runID) }
                 let pusher = Pusher(
@@ -106,6 +109,7 @@ public final class SyncEngine {
                 logger.error("QuickBooks stopped the run: \(fault)")
             }
         }
+        if let connected { try await PacerMemory.save(from: connected.pacer, to: ledger) }
         let reports = ReportWriter(folders: folders, ledger: ledger)
         let folder = try reports.write(runID: runID, results: results, stoppedBy: stoppedBy)
         let problemCount = try ledger.problemRecords().count

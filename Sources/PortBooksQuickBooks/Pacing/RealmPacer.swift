@@ -98,6 +98,25 @@ public actor RealmPacer {
         epoch += 1
     }
 
+    /// How long ago each request still inside a window finished (batches and singles apart),
+    /// so that the next run, in another process, can `remember` them: QuickBooks counts a
+    /// realm's requests across processes, so a run started seconds after another must not
+    /// assume its windows are empty.
+    public func recentRequests() -> (batches: [Duration], singles: [Duration]) {
+        let now = clock.now()
+        let window = limits.window(.seconds(60))
+        let (batches, singles) = schedule.completions(since: now - window)
+        return (batches.map { now - $0 }, singles.map { now - $0 })
+    }
+
+    /// Counts requests that finished `ages` ago (from `recentRequests`, perhaps of another
+    /// process) in the windows, as if this pacer had sent them.
+    public func remember(batches: [Duration], singles: [Duration]) {
+        let now = clock.now()
+        for age in batches where age >= .zero { schedule.recordPast(.batch, at: now - age) }
+        for age in singles where age >= .zero { schedule.recordPast(.single, at: now - age) }
+    }
+
     /// Runs `body` as one admitted request of `kind`, releasing the slot however it ends.
     public nonisolated func run<T: Sendable>(
         _ kind: Kind, _ body: @Sendable () async throws -> T
@@ -207,6 +226,17 @@ struct PacingSchedule {
         if kind == .batch { openBatches -= 1 }
     }
 
+    /// A request this schedule never booked (another process's) that finished at `time`.
+    mutating func recordPast(_ kind: RealmPacer.Kind, at time: Duration) {
+        finished.insert(time)
+        if kind == .batch { finishedBatches.insert(time) } else { finishedSingles.insert(time) }
+    }
+
+    /// The completion times at or after `cutoff`, batches and singles apart.
+    func completions(since cutoff: Duration) -> (batches: [Duration], singles: [Duration]) {
+        (finishedBatches.times(since: cutoff), finishedSingles.times(since: cutoff))
+    }
+
     /// A booked request whose response was read (or that was abandoned) at `time`.
     mutating func complete(_ kind: RealmPacer.Kind, at time: Duration) {
         cancel(kind)
@@ -236,6 +266,10 @@ struct CompletionTimes {
         guard room > 0 else { return .seconds(Int64.max / 2) }
         guard count >= room else { return .zero }
         return times[times.count - room] + window
+    }
+
+    func times(since cutoff: Duration) -> [Duration] {
+        times[head...].filter { $0 >= cutoff }
     }
 
     mutating func prune(before cutoff: Duration) {
