@@ -70,6 +70,33 @@ struct SyncEndToEndTests {
         #expect(third.stdout.contains("already seen"))
     }
 
+    @Test("payments created one by one are recorded in the ledger, and a re-run sends none of them again")
+    func paymentsRecorded() throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let export = project.appendingPathComponent("history.json").path
+        #expect(try Binary.run(["generate", "--invoices", "40", "--seed", "3", "--out", export]).status == 0)
+        let config = project.appendingPathComponent("portbooks.toml").path
+        let first = try Binary.run(["import", "--config", config, export])
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+
+        // Every payment QuickBooks holds is synced in the ledger. (Release builds of ddb6c5b
+        // lost the record ids of single creates' answers: payments stayed pending, and every
+        // run sent them again, replayed by requestid. `make chaos` found it.)
+        let payments = try sandbox.objects("Payment").count
+        #expect(payments > 10)
+        let status = try Binary.run(["status", "--json", "--config", config])
+        let counts = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let paymentCounts = (counts?["counts"] as? [String: Any])?["payment"] as? [String: Int]
+        #expect(paymentCounts == ["synced": payments], "\(status.stdout)")
+
+        let posts = { (try sandbox.stats()["byRoute"] as? [String: Int])?["POST payment"] }
+        let postsBefore = try posts()
+        let second = try Binary.run(["import", "--config", config, export])
+        #expect(second.status == 0)
+        #expect(try posts() == postsBefore, "a re-run posted payments again")
+    }
+
     @Test("a file still being written is not taken until it is complete")
     func partialFileWaits() throws {
         let sandbox = try SandboxProcess()
