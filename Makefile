@@ -5,7 +5,7 @@ CONFIGURATION ?= debug
 ## make bench SIZE=small: the same measurements in under a minute.
 SIZE ?= full
 
-.PHONY: all deps build test lint schema-check demo bench fixtures schema clean
+.PHONY: all deps build test lint schema-check demo bench chaos fixtures schema clean
 
 all: build
 
@@ -37,6 +37,12 @@ bench:
 	@scripts/deps.sh --bench
 	$(SWIFT) build -c release
 	python3 scripts/bench.py --size $(SIZE) $(BENCH_ARGS)
+
+## Faults, SIGKILL and restart over N generated invoices, then an exact audit (see scripts/chaos.py).
+N ?= 2000
+chaos: deps
+	$(SWIFT) build -c release
+	python3 scripts/chaos.py --invoices $(N) $(CHAOS_ARGS)
 
 ## Regenerate fixtures/drop-example from scripts/make-fixtures.py.
 fixtures:
