@@ -376,40 +376,12 @@ def baseline(invoices, time_scale, latency):
 
 
 def chaos(invoices):
-    print(f"\n== Chaos: {invoices:,} invoices, import killed with SIGKILL at random moments ==")
-    folder = os.path.join(OUT, f"chaos-{invoices}-{int(time.time())}")
-    export = os.path.join(OUT, f"chaos-export-{invoices}.json")
-    generate(invoices, "json", export, seed=13)
-    sandbox, url = start_sandbox("--limits", "off")
-    try:
-        http(url + "/_sandbox/faults", "POST", json.dumps({"serverError": 0.05, "dropAfterCommit": 0.02, "seed": 5}))
-        config = connected_project(url, folder)
-        realm = http(url + "/_sandbox/realms")[0]
-        before = len(http(f"{url}/_sandbox/realms/{realm}/Invoice"))
-        rng = random.Random(17)
-        kills = 0
-        # Up to ten kills at random moments, then runs are left to finish (each resumes).
-        while True:
-            process = subprocess.Popen(
-                [PORTBOOKS, "import", "--config", config, export], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-            try:
-                code = process.wait(timeout=rng.uniform(0.5, 4.0) if kills < 10 else None)
-                if code in (0, 3):
-                    break
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                kills += 1
-        invoices_now = http(f"{url}/_sandbox/realms/{realm}/Invoice")
-        numbers = [i.get("DocNumber") for i in invoices_now]
-        print(f"  killed {kills} times; then finished")
-        print(f"  invoices in the sandbox: {len(invoices_now) - before:,} new (+{before} seeded); "
-              f"distinct numbers {len(set(numbers)):,} of {len(numbers):,}")
-        print(f"  duplicates: {len(numbers) - len(set(numbers))}")
-    finally:
-        sandbox.send_signal(signal.SIGTERM)
-        sandbox.wait(timeout=30)
+    # scripts/chaos.py: the faults, SIGKILLs and exact audit of `make chaos`, over N invoices.
+    import chaos as chaos_script
+
+    audit, _ = chaos_script.run(invoices)
+    if audit.failures:
+        sys.exit("bench: chaos found mismatches (listed above)")
 
 
 SIZES = {
