@@ -194,34 +194,47 @@ extension Pusher {
 
     /// Single creates, each with its own requestid, `concurrency` at a time. Few at a time on
     /// purpose: the pacer serves single requests in order, and a number lookup that the next
-    /// invoice batches wait for must not queue behind hundreds of payments.
+    /// invoice batches wait for must not queue behind hundreds of payments. Every job gets an
+    /// outcome: one the group never answered is a `no-answer` problem, never a silent gap.
     static func createEach(
         _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], entity: String, client: QuickBooksClient,
         concurrency: Int = 4
     ) async throws -> [Int64: Result<JSONValue, QuickBooksFault>] {
-        try await withThrowingTaskGroup(of: (Int64, Result<JSONValue, QuickBooksFault>).self) { group in
+        let answers = try await withThrowingTaskGroup(of: (Int, Result<JSONValue, QuickBooksFault>).self) { group in
+            var answers: [Int: Result<JSONValue, QuickBooksFault>] = [:]
             var next = 0
-            func launch() {
-                let job = jobs[next]
-                next += 1
-                group.addTask {
-                    do {
-                        let object = try await client.create(
-                            QuickBooksEntity(entity), job.json, requestID: job.requestID)
-                        return (job.recordID, .success(object))
-                    } catch let fault as QuickBooksFault {
-                        return (job.recordID, .failure(fault))
+            var running = 0
+            while next < jobs.count || running > 0 {
+                while next < jobs.count && running < concurrency {
+                    let index = next
+                    let (json, requestID) = (jobs[index].json, jobs[index].requestID)
+                    group.addTask {
+                        do {
+                            let object = try await client.create(QuickBooksEntity(entity), json, requestID: requestID)
+                            return (index, .success(object))
+                        } catch let fault as QuickBooksFault {
+                            return (index, .failure(fault))
+                        }
                     }
+                    next += 1
+                    running += 1
                 }
+                guard let (index, answer) = try await group.next() else { break }
+                answers[index] = answer
+                running -= 1
             }
-            while next < min(concurrency, jobs.count) { launch() }
-            var outcomes: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
-            for try await (id, outcome) in group {
-                outcomes[id] = outcome
-                if next < jobs.count { launch() }
-            }
-            return outcomes
+            return answers
         }
+        var outcomes: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
+        for (index, job) in jobs.enumerated() {
+            outcomes[job.recordID] =
+                answers[index]
+                ?? .failure(
+                    .recordProblem(
+                        code: "no-answer", message: "QuickBooks returned no result for this record", detail: nil,
+                        element: nil))
+        }
+        return outcomes
     }
 
     /// Records one chunk's answer: adopted and created links in one transaction, then the
