@@ -24,7 +24,6 @@ Each command runs in its own child process; peak memory is that child's ru_maxrs
 Nothing here asserts a time: it prints what it measured.
 """
 import json
-import random
 import re
 import signal
 import urllib.request
