@@ -117,8 +117,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PortBooksCoreTests", dependencies: ["PortBooksCore"]),
-        .testTarget(name: "PortBooksXMLTests", dependencies: ["PortBooksXML", "PortBooksCore"]),
+        // The fuzz tests' seeded generator and mutator, shared by the test targets.
+        .target(name: "PortBooksTestSupport", dependencies: ["PortBooksCore"]),
+        .testTarget(name: "PortBooksCoreTests", dependencies: ["PortBooksCore", "PortBooksTestSupport"]),
+        .testTarget(
+            name: "PortBooksXMLTests", dependencies: ["PortBooksXML", "PortBooksCore", "PortBooksTestSupport"]),
         .testTarget(
             name: "PortBooksCommandsTests",
             dependencies: ["PortBooksCommands", "PortBooksCore", "PortBooksXML"]
@@ -126,11 +129,13 @@ let package = Package(
         .testTarget(name: "PortBooksLedgerTests", dependencies: ["PortBooksLedger", "PortBooksCore"]),
         .testTarget(
             name: "PortBooksSyncTests",
-            dependencies: ["PortBooksSync", "PortBooksLedger", "PortBooksCore", "QBOSandbox"]
+            dependencies: ["PortBooksSync", "PortBooksLedger", "PortBooksCore", "QBOSandbox", "PortBooksTestSupport"]
         ),
         .testTarget(
             name: "PortBooksQuickBooksTests",
-            dependencies: ["PortBooksQuickBooks", "PortBooksHTTP", "PortBooksCore", "QBOSandbox"]
+            dependencies: [
+                "PortBooksQuickBooks", "PortBooksHTTP", "PortBooksCore", "QBOSandbox", "PortBooksTestSupport",
+            ]
         ),
         .testTarget(
             name: "QBOSandboxTests",

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksTestSupport
 import Testing
 
 /// The JSON reader against broken and hostile files: a diagnostic with a place, never a crash,

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksTestSupport
 import Testing
 
 /// Hostile templates and hostile values: the renderer refuses or renders, never crashes, and

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksTestSupport
 import Testing
 
 @Suite("Description templates")

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksTestSupport
 import Testing
 
 @testable import PortBooksQuickBooks
@@ -34,7 +35,7 @@ import Testing
     @Test func serialiserWritesJSONEncodersBytes() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(state: 7)
         let alphabet = Array("aZ09 /\\\"\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}éß€😀_-:.&<>'")
         func text() -> String {
             String((0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })

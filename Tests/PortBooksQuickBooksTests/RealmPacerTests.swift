@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksTestSupport
 import Testing
 
 @testable import PortBooksQuickBooks
@@ -30,7 +31,7 @@ import Testing
         _ kinds: [RealmPacer.Kind], limits: PacingLimits, roundTrip: Duration, seed: UInt64 = 42
     ) -> [Simulated] {
         var schedule = PacingSchedule(limits: limits)
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(state: seed)
         var now = Duration.zero
         var open: [(end: Duration, kind: RealmPacer.Kind)] = []
         var results: [Simulated] = []
@@ -104,7 +105,7 @@ import Testing
         let second = Duration.seconds(1) / 60
         var starts: [Duration] = []
         var arrivals: [Duration] = []
-        var random = SplitMix(seed: 42)
+        var random = SeededGenerator(state: 42)
         for index in 0..<200 {
             // Ten starts per window, exactly as a start-time pacer books them.
             let start = second * (1.001 * Double(index / 10))
@@ -200,26 +201,6 @@ import Testing
         #expect(second.admittedAt >= .seconds(30))
         await pacer.release(second)
     }
-}
-
-/// A small seeded generator (SplitMix64), so the drawn latencies are the same on every run.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 final class InFlightGauge: @unchecked Sendable {

@@ -1,19 +1,8 @@
 import Foundation
+import PortBooksTestSupport
 import Testing
 
 @testable import PortBooksSync
-
-/// A small seeded generator (SplitMix64), as in Tests/PortBooksCoreTests/Fuzzing.swift.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("CSV: hostile input and formula injection")
 struct CSVHostileTests {

@@ -1,27 +1,42 @@
+// Shared by the test targets (test targets cannot share code with each other): the seeded
+// generator and the byte mutator of the fuzz tests. Not part of any product.
 import Foundation
 import PortBooksCore
 
 /// A small seeded generator (SplitMix64): the same cases on every run, on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+
+    public init(state: UInt64) {
+        self.state = state
+    }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A value in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// Seeded mutations of a valid file: byte flips, truncations, insertions of syntax pieces,
 /// deletions, duplicated spans and deep nesting.
-struct Mutator {
+public struct Mutator: Sendable {
     /// Syntax worth inserting for the format (quotes, brackets, escapes, tags…).
-    let pieces: [[UInt8]]
+    public let pieces: [[UInt8]]
     /// An opening and closing piece that nest (`[` `]`, `<a>` `</a>`).
-    let nesting: (open: [UInt8], close: [UInt8])
+    public let nesting: (open: [UInt8], close: [UInt8])
 
-    func mutate(_ original: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
+    public init(pieces: [[UInt8]], nesting: (open: [UInt8], close: [UInt8])) {
+        self.pieces = pieces
+        self.nesting = nesting
+    }
+
+    public func mutate(_ original: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
         var bytes = original
         for _ in 0..<Int.random(in: 1...3, using: &generator) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &generator)
@@ -56,7 +71,7 @@ struct Mutator {
 
 /// What every diagnostic of a refused file must be: placed inside the file (or on the whole
 /// file), worded, and printed in the `file:line:col: error: message [code]` shape.
-func diagnosticProblems(_ result: ExportReadResult, lineCount: Int) -> [String] {
+public func diagnosticProblems(_ result: ExportReadResult, lineCount: Int) -> [String] {
     var problems: [String] = []
     if !result.isValid && result.diagnostics.kept.isEmpty { problems.append("refused without a diagnostic") }
     for diagnostic in result.diagnostics.kept {
