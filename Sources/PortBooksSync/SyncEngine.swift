@@ -70,6 +70,22 @@ public final class SyncEngine {
     ) async throws -> Summary {
         let lock = try RunLock(path: folders.lockPath)
         defer { withExtendedLifetime(lock) {} }
+        // One client (one pacer, one OAuth session) for the whole run, made when first needed
+        // (resolution files may need it before the push); the push counts the realm's requests
+        // of earlier runs before it sends anything.
+        var connected: QuickBooksClient?
+        var remembered = false
+        func client() throws -> QuickBooksClient {
+            if let connected { return connected }
+            let made = try connect()
+            connected = made
+            return made
+        }
+        func rememberEarlierRuns() async throws {
+            guard let connected, !remembered else { return }
+            remembered = true
+            try await PacerMemory.restore(into: connected.pacer, from: ledger)
+        }
         let results = RunResults()
         let runID = try ledger.beginRun(command: options.command)
         let stager = Stager(ledger: ledger, runID: runID, results: results, logger: logger)
@@ -79,7 +95,7 @@ public final class SyncEngine {
         // Resolution files dropped in resolutions/ apply first (Resolution/SyncEngine+Resolutions.swift).
         if options.files == nil && !options.dryRun {
             try await applyDroppedResolutions(runID: runID, settleTime: options.settleTime, results: results) {
-                try connect()
+                try client()
             }
         }
         if let files = options.files {
@@ -88,12 +104,10 @@ public final class SyncEngine {
             for file in try drop.takeStableFiles() { try stager.stageDropFile(file, folder: drop, progress: progress) }
         }
         var stoppedBy: QuickBooksFault?
-        var connected: QuickBooksClient?
         if !options.dryRun, try settings.sync.reconcileFirst || hasWorkToPush() {
             do {
-                let client = try connect()
-                connected = client
-                try await PacerMemory.restore(into: client.pacer, from: ledger)
+                let client = try client()
+                try await rememberEarlierRuns()
                 // [sync] reconcile_first: what changed in QuickBooks, before pushing (Resolution/Reconciler.swift).
                 if settings.sync.reconcileFirst { try await reconcileFirst(feed: client, runID: runID) }
                 let pusher = Pusher(
