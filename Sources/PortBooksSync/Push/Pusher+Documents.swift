@@ -85,7 +85,7 @@ extension Pusher {
             if onTheWire.count >= Self.chunksOnTheWire { try await finishOldest() }
         }
         while !onTheWire.isEmpty { try await finishOldest() }
-        for kind in kinds {
+        for kind in kinds where (totals[kind] ?? 0) > 0 {
             progress?.finish(phase: "pushing \(Self.entity(kind))")
             try await update(updates[kind] ?? [], entity: Self.entity(kind))
         }
