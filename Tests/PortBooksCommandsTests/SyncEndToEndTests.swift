@@ -97,6 +97,25 @@ struct SyncEndToEndTests {
         #expect(try posts() == postsBefore, "a re-run posted payments again")
     }
 
+    /// QuickBooks counts a realm's requests whoever sends them: the first import ends at the
+    /// ten-a-second limit, and the second, started at once in a new process, would be refused
+    /// (and paused a minute) if its pacer did not count the first run's requests.
+    @Test("a run started right after another waits for the realm's windows instead of a 429")
+    func consecutiveRunsShareTheRealmsWindows() throws {
+        let sandbox = try SandboxProcess(arguments: ["--limits", "qbo"])
+        let project = try Binary.connectedProject(sandbox)
+        let config = project.appendingPathComponent("portbooks.toml").path
+        for seed in ["3", "5"] {
+            let export = project.appendingPathComponent("history-\(seed).json").path
+            #expect(try Binary.run(["generate", "--invoices", "40", "--seed", seed, "--out", export]).status == 0)
+            let run = try Binary.run(["import", "--config", config, export])
+            #expect(run.status == 0 || run.status == 3, "\(run.stdout)\n\(run.stderr)")
+        }
+        let stats = try sandbox.stats()
+        #expect((stats["requests"] as? Int ?? 0) > 40)
+        #expect(stats["throttled"] as? Int == 0, "\(stats["throttledBy"] ?? [:])")
+    }
+
     @Test("a file still being written is not taken until it is complete")
     func partialFileWaits() throws {
         let sandbox = try SandboxProcess()
