@@ -108,38 +108,10 @@ extension Pusher {
 
     private func createGroup(_ creates: [(LedgerRecord, JSONValue)], entity: String) async throws {
         guard !creates.isEmpty else { return }
-        let byID = Dictionary(uniqueKeysWithValues: creates.map { (String($0.0.id), $0.0) })
-        let items = creates.map { BatchItem(bId: String($0.0.id), .create(QuickBooksEntity(entity), $0.1)) }
-        results.apiCalls += (items.count + 29) / 30
-        let answers = try await client.batchAll(items)
+        results.apiCalls += Self.batchCount(creates.count)
+        let outcomes = try await Self.createInBatches(creates.map { ($0.0.id, $0.1) }, entity: entity, client: client)
         // Every created object's link goes to the ledger in one transaction per call.
-        var links: [LedgerChange] = []
-        var created: [(LedgerRecord, String)] = []
-        for item in items {
-            guard let record = byID[item.bId], case .object(let object)? = answers[item.bId],
-                let qbID = object["Id"]?.stringValue
-            else { continue }
-            links.append(
-                .synced(
-                    id: record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
-                    contentHash: record.contentHash))
-            created.append((record, qbID))
-        }
-        try ledger.apply(links, runID: runID)
-        for (record, qbID) in created { row(record, .created, qbID: qbID) }
-        for item in items {
-            guard let record = byID[item.bId] else { continue }
-            switch answers[item.bId] {
-            case .object(let object)? where object["Id"]?.stringValue != nil: continue
-            case .fault(let fault)?: try self.fault(record, fault)
-            default:
-                try problem(
-                    record,
-                    SyncProblem(
-                        code: "no-answer", message: "QuickBooks returned no result for this record",
-                        suggestion: "retry"))
-            }
-        }
+        try recordCreated(outcomes, records: Dictionary(uniqueKeysWithValues: creates.map { ($0.0.id, $0.0) }))
     }
 
     /// Sparse updates of records already in QuickBooks whose content changed; a stale

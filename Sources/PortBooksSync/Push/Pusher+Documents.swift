@@ -172,25 +172,39 @@ extension Pusher {
             answer.created = try await createEach(
                 fresh.map { ($0.recordID, $0.json, $0.requestID) }, entity: entity, client: client)
         } else {
-            let items = fresh.map { BatchItem(bId: String($0.recordID), .create(QuickBooksEntity(entity), $0.json)) }
-            answer.apiCalls += (items.count + QuickBooksClient.maxBatchItems - 1) / QuickBooksClient.maxBatchItems
-            for (bId, result) in try await client.batchAll(items) {
-                guard let id = Int64(bId) else { continue }
-                switch result {
-                case .object(let object) where object["Id"]?.stringValue != nil: answer.created[id] = .success(object)
-                case .fault(let fault): answer.created[id] = .failure(fault)
-                default: continue
-                }
-            }
-            for create in fresh where answer.created[create.recordID] == nil {
-                answer.created[create.recordID] = .failure(
-                    .recordProblem(
-                        code: "no-answer", message: "QuickBooks returned no result for this record", detail: nil,
-                        element: nil))
-            }
+            answer.apiCalls += batchCount(fresh.count)
+            answer.created = try await createInBatches(
+                fresh.map { ($0.recordID, $0.json) }, entity: entity, client: client)
         }
         return answer
     }
+
+    /// How many batch requests `count` creates take.
+    static func batchCount(_ count: Int) -> Int {
+        (count + QuickBooksClient.maxBatchItems - 1) / QuickBooksClient.maxBatchItems
+    }
+
+    /// Creates in batches of 30 (their requestids derived from their content), an outcome for
+    /// every job: the object, the item's fault, or `no-answer` when the batch left it out.
+    static func createInBatches(
+        _ jobs: [(recordID: Int64, json: JSONValue)], entity: String, client: QuickBooksClient
+    ) async throws -> [Int64: Result<JSONValue, QuickBooksFault>] {
+        let items = jobs.map { BatchItem(bId: String($0.recordID), .create(QuickBooksEntity(entity), $0.json)) }
+        var outcomes: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
+        for (bId, result) in try await client.batchAll(items) {
+            guard let id = Int64(bId) else { continue }
+            switch result {
+            case .object(let object) where object["Id"]?.stringValue != nil: outcomes[id] = .success(object)
+            case .fault(let fault): outcomes[id] = .failure(fault)
+            default: continue
+            }
+        }
+        for job in jobs where outcomes[job.recordID] == nil { outcomes[job.recordID] = .failure(noAnswer) }
+        return outcomes
+    }
+
+    static let noAnswer = QuickBooksFault.recordProblem(
+        code: "no-answer", message: "QuickBooks returned no result for this record", detail: nil, element: nil)
 
     /// Single creates, each with its own requestid, `concurrency` at a time. Few at a time on
     /// purpose: the pacer serves single requests in order, and a number lookup that the next
@@ -226,14 +240,7 @@ extension Pusher {
             return answers
         }
         var outcomes: [Int64: Result<JSONValue, QuickBooksFault>] = [:]
-        for (index, job) in jobs.enumerated() {
-            outcomes[job.recordID] =
-                answers[index]
-                ?? .failure(
-                    .recordProblem(
-                        code: "no-answer", message: "QuickBooks returned no result for this record", detail: nil,
-                        element: nil))
-        }
+        for (index, job) in jobs.enumerated() { outcomes[job.recordID] = answers[index] ?? .failure(noAnswer) }
         return outcomes
     }
 
