@@ -28,6 +28,7 @@ final class EasyHandle {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
         let accumulator = TransferAccumulator(job: job)
+        accumulator.upload = request.body
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         do {
@@ -79,14 +80,14 @@ final class EasyHandle {
         try check(portbooks_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
         if body.isEmpty {
             try setString(CURLOPT_COPYPOSTFIELDS, "")
-            return
         }
-        // COPYPOSTFIELDS copies the bytes, so the pointer need not outlive this call.
-        let code = body.withUnsafeBytes { bytes in
-            portbooks_curl_setopt_pointer(
-                handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-        }
-        try check(code)
+        // Otherwise the body is read through CURLOPT_READFUNCTION (installCallbacks), with no
+        // seek function on purpose. When a reused connection closes before any answer, libcurl
+        // silently sends the request again on a new one if it can rewind the body; the server
+        // may have received (and committed) the first, so that resend would be an arrival the
+        // pacer never admitted, and the realm's windows could overflow (found by the sandbox's
+        // commit-then-drop faults). Unable to rewind, libcurl fails the transfer instead
+        // (CURLE_SEND_FAIL_REWIND), and the client resends it, paced, with the same requestid.
     }
 
     private func makeHeaderList(_ headers: HTTPHeaders) -> UnsafeMutablePointer<curl_slist>? {
@@ -121,6 +122,13 @@ final class EasyHandle {
                 return length
             })
         try check(portbooks_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, userData))
+        try check(
+            portbooks_curl_setopt_io_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, userData in
+                guard let buffer, let userData else { return 0 }
+                let accumulator = Unmanaged<TransferAccumulator>.fromOpaque(userData).takeUnretainedValue()
+                return accumulator.readUpload(into: buffer, capacity: size * count)
+            })
+        try check(portbooks_curl_setopt_pointer(handle, CURLOPT_READDATA, userData))
         try setLong(CURLOPT_NOPROGRESS, 0)
         try check(
             portbooks_curl_setopt_xferinfo_callback(handle) { userData, _, _, _, _ in
@@ -156,6 +164,9 @@ final class EasyHandle {
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2,
             CURLE_HTTP2_STREAM:
             return .connectionDropped(detail)
+        case CURLE_SEND_FAIL_REWIND:
+            // A reused connection closed before any answer; see setBody.
+            return .connectionDropped("the connection closed before QuickBooks answered")
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tlsFailure(detail)
@@ -177,9 +188,24 @@ final class TransferAccumulator {
     let job: TransferJob
     var body = Data()
     var headers = HTTPHeaders()
+    /// The request body, sent through CURLOPT_READFUNCTION, and how much of it has been sent.
+    var upload = Data()
+    private var uploaded = 0
 
     init(job: TransferJob) {
         self.job = job
+    }
+
+    /// Copies the next bytes of the body into libcurl's buffer; 0 at the end.
+    func readUpload(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        let length = min(capacity, upload.count - uploaded)
+        guard length > 0 else { return 0 }
+        upload.withUnsafeBytes { bytes in
+            UnsafeMutableRawPointer(buffer).copyMemory(
+                from: bytes.baseAddress!.advanced(by: uploaded), byteCount: length)
+        }
+        uploaded += length
+        return length
     }
 
     func headerLine(_ raw: String) {
