@@ -71,19 +71,19 @@ extension LedgerStore {
 
     private static func apply(_ change: LedgerChange, db: Database, now: String, runID: String) throws {
         func update(_ id: Int64, _ assignments: String, _ arguments: [(any DatabaseValueConvertible)?]) throws {
-            try db.execute(
-                sql: "UPDATE records SET \(assignments), updated_at = ? WHERE id = ?",
-                arguments: StatementArguments(arguments + [now, id]))
+            // Cached: a push applies thousands of changes, from a handful of distinct statements.
+            try db.cachedStatement(sql: "UPDATE records SET \(assignments), updated_at = ? WHERE id = ?")
+                .execute(arguments: StatementArguments(arguments + [now, id]))
             guard db.changesCount == 1 else { throw LedgerError.noSuchRecord(id) }
         }
         func audit(_ id: Int64, _ action: String, _ detail: String?, note: String? = nil, source: String? = nil) throws
         {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO audit (at, run_id, kind, portpro_id, action, detail, note, source)
                     SELECT ?, ?, kind, portpro_id, ?, ?, ?, ? FROM records WHERE id = ?
-                    """,
-                arguments: [now, runID, action, detail, note, source, id])
+                    """
+            ).execute(arguments: [now, runID, action, detail, note, source, id])
         }
         let clearProblem = "problem_code = NULL, problem_message = NULL, suggestion = NULL, blocked_by = NULL"
         try validate(change, db: db)

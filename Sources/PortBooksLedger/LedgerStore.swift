@@ -292,14 +292,15 @@ public final class LedgerStore: Sendable {
             arguments += states.map(\.rawValue)
             var sql = "SELECT * FROM records WHERE kind = ? AND state IN (\(marks)) ORDER BY id"
             if let limit { sql += " LIMIT \(max(0, limit))" }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(LedgerRecord.init)
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+                .map(LedgerRecord.init)
         }
     }
 
     public func record(kind: RecordKind, portproID: String) throws -> LedgerRecord? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM records WHERE kind = ? AND portpro_id = ?",
+                db.cachedStatement(sql: "SELECT * FROM records WHERE kind = ? AND portpro_id = ?"),
                 arguments: [kind.rawValue, portproID]
             ).map(LedgerRecord.init)
         }
@@ -328,7 +329,7 @@ public final class LedgerStore: Sendable {
                 let chunk = Array(portproIDs[start..<min(start + 500, portproIDs.count)])
                 let marks = chunk.map { _ in "?" }.joined(separator: ", ")
                 found += try Row.fetchAll(
-                    db, sql: "SELECT * FROM records WHERE kind = ? AND portpro_id IN (\(marks))",
+                    db.cachedStatement(sql: "SELECT * FROM records WHERE kind = ? AND portpro_id IN (\(marks))"),
                     arguments: StatementArguments([kind.rawValue] + chunk)
                 ).map(LedgerRecord.init)
             }

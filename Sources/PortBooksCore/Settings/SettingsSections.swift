@@ -123,19 +123,36 @@ public struct ItemSettings: Hashable, Sendable {
     /// Used for a charge code missing from `map`; empty means such a charge is a problem.
     public var defaultItem = ""
     /// Charge code → QuickBooks item name. Matched ignoring case and surrounding spaces.
-    public var map: [String: String] = [:]
+    public var map: [String: String] = [:] {
+        didSet { normalizedMap = Self.index(map) }
+    }
+
+    /// `map` keyed by normalized charge code, built once: the mapper looks up every charge.
+    private var normalizedMap: [String: String] = [:]
 
     public init() {}
 
     /// The QuickBooks item for a charge code, or `nil` when unmapped and there is no default.
     public func item(for chargeCode: String) -> String? {
-        let key = Self.normalize(chargeCode)
-        if let found = map.first(where: { Self.normalize($0.key) == key }) { return found.value }
+        if let found = normalizedMap[Self.normalize(chargeCode)] { return found }
         return defaultItem.isEmpty ? nil : defaultItem
     }
 
     static func normalize(_ code: String) -> String {
-        code.trimmingCharacters(in: .whitespaces).lowercased()
+        // Charge codes rarely carry surrounding spaces; trimming through NSString is slow.
+        let padded = code.first?.isWhitespace == true || code.last?.isWhitespace == true
+        return (padded ? code.trimmingCharacters(in: .whitespaces) : code).lowercased()
+    }
+
+    /// Two codes that differ only in case or spaces map to the item of the one sorting first,
+    /// so the choice does not depend on dictionary order.
+    private static func index(_ map: [String: String]) -> [String: String] {
+        var index: [String: String] = [:]
+        for key in map.keys.sorted() {
+            let normalized = normalize(key)
+            if index[normalized] == nil { index[normalized] = map[key] }
+        }
+        return index
     }
 }
 

@@ -20,6 +20,8 @@ public struct DescriptionTemplate: Sendable {
     public let source: String
     public let use: TemplateUse
     private let template: MustacheTemplate
+    /// The same template for the fast renderer, when it covers it (nearly always).
+    private let compiled: CompiledTemplate?
 
     /// Parses and checks `source` for `use`.
     public init(_ source: String, use: TemplateUse) throws(Failure) {
@@ -41,11 +43,25 @@ public struct DescriptionTemplate: Sendable {
         }
         self.source = source
         self.use = use
+        compiled = CompiledTemplate.compile(source)
     }
 
     /// The rendered text, trimmed; empty when everything in it was optional and absent.
     public func render(_ context: TemplateContext) -> String {
+        renderCompiled(context) ?? renderWithMustache(context)
+    }
+
+    /// The text swift-mustache renders (what ``render(_:)`` gives in every case).
+    func renderWithMustache(_ context: TemplateContext) -> String {
         template.render(context.mustacheObject()).trimmingWhitespace()
+    }
+
+    /// Whether ``render(_:)`` takes the fast renderer for this template.
+    var isCompiled: Bool { compiled != nil }
+
+    /// The fast renderer's text, or `nil` when this template or context falls back.
+    func renderCompiled(_ context: TemplateContext) -> String? {
+        compiled?.render(context)?.trimmingWhitespace()
     }
 
     /// The variables the template names, in order of appearance (each once).
@@ -57,14 +73,16 @@ public struct DescriptionTemplate: Sendable {
         }
     }
 
-    private struct Tag {
+    struct Tag {
         var sigil: Character?
         var name: String?
         var raw: String
         var offset: Int
+        /// The character offset just after the tag.
+        var end: Int
     }
 
-    private static func tags(in source: String) -> [Tag] {
+    static func tags(in source: String) -> [Tag] {
         var result: [Tag] = []
         let characters = Array(source)
         var index = 0
@@ -84,7 +102,8 @@ public struct DescriptionTemplate: Sendable {
                 end += 1
             }
             guard found else {
-                result.append(Tag(sigil: nil, name: nil, raw: String(characters[start...]), offset: start))
+                result.append(
+                    Tag(sigil: nil, name: nil, raw: String(characters[start...]), offset: start, end: characters.count))
                 break
             }
             var inner = String(characters[(start + 2)..<end])
@@ -99,7 +118,8 @@ public struct DescriptionTemplate: Sendable {
                 inner.removeFirst()
             }
             let name = inner.trimmingCharacters(in: .whitespaces)
-            result.append(Tag(sigil: sigil, name: name, raw: String(characters[start..<closeEnd]), offset: start))
+            result.append(
+                Tag(sigil: sigil, name: name, raw: String(characters[start..<closeEnd]), offset: start, end: closeEnd))
             index = closeEnd
         }
         return result

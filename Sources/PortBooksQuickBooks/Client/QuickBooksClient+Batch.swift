@@ -11,6 +11,13 @@ extension QuickBooksClient {
     /// as `.fault` results, classified. `requestID` is shortened if it plus the longest `bId`
     /// exceeds 50 characters. Items cannot see each other's creates (reference/qbo-api.md §2.7).
     public func batch(_ items: [BatchItem], requestID: RequestID) async throws -> [String: BatchItemResult] {
+        try await batch(items, requestID: requestID, encodedItems: nil)
+    }
+
+    /// `batch` with the items' array already serialised as ``batchRequestID(for:)`` does.
+    func batch(_ items: [BatchItem], requestID: RequestID, encodedItems: Data?) async throws -> [String:
+        BatchItemResult]
+    {
         guard !items.isEmpty else { return [:] }
         guard items.count <= Self.maxBatchItems else {
             throw QuickBooksFault.fatal("a batch holds at most \(Self.maxBatchItems) items, not \(items.count)")
@@ -24,8 +31,17 @@ extension QuickBooksClient {
             throw QuickBooksFault.fatal("batch item ids are too long (\(longest) characters; keep them ≤ 34)")
         }
         let effectiveID = requestID.value.count > budget ? requestID.truncated(to: budget) : requestID
-        let body: JSONValue = ["BatchItemRequest": .array(items.map(\.json))]
-        let response = try await send(.post, "batch", body: body, requestID: effectiveID, kind: .batch)
+        let itemsData: Data
+        do {
+            itemsData = try encodedItems ?? JSONValue.array(items.map(\.json)).encoded()
+        } catch {
+            throw QuickBooksFault.fatal("could not encode a batch")
+        }
+        // The bytes JSONValue writes for ["BatchItemRequest": items], without serialising twice.
+        var body = Data("{\"BatchItemRequest\":".utf8)
+        body.append(itemsData)
+        body.append(UInt8(ascii: "}"))
+        let response = try await send(.post, "batch", encodedBody: body, requestID: effectiveID, kind: .batch)
 
         var results: [String: BatchItemResult] = [:]
         for entry in response["BatchItemResponse"]?.arrayValue ?? [] {
@@ -62,8 +78,9 @@ extension QuickBooksClient {
         }
         return try await withThrowingTaskGroup(of: [String: BatchItemResult].self) { group in
             for chunk in chunks {
-                let requestID = try Self.batchRequestID(for: chunk)
-                group.addTask { try await self.batch(chunk, requestID: requestID) }
+                let encoded = try Self.encodedItems(chunk)
+                let requestID = try Self.batchRequestID(for: chunk, encodedItems: encoded)
+                group.addTask { try await self.batch(chunk, requestID: requestID, encodedItems: encoded) }
             }
             var merged: [String: BatchItemResult] = [:]
             for try await partial in group { merged.merge(partial) { first, _ in first } }
@@ -73,12 +90,19 @@ extension QuickBooksClient {
 
     /// A stable requestid for one chunk: SHA-256 of its items, sized to the 50-character budget.
     static func batchRequestID(for chunk: [BatchItem]) throws -> RequestID {
-        let canonical: Data
+        try batchRequestID(for: chunk, encodedItems: encodedItems(chunk))
+    }
+
+    /// The canonical JSON of a chunk's items: what its requestid hashes and its body holds.
+    static func encodedItems(_ chunk: [BatchItem]) throws -> Data {
         do {
-            canonical = try JSONValue.array(chunk.map(\.json)).encoded()
+            return try JSONValue.array(chunk.map(\.json)).encoded()
         } catch {
             throw QuickBooksFault.fatal("could not encode a batch")
         }
+    }
+
+    static func batchRequestID(for chunk: [BatchItem], encodedItems canonical: Data) throws -> RequestID {
         let longest = chunk.map(\.bId.count).max() ?? 0
         let digest = SHA256.hash(canonical).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         let length = min(32, RequestID.maximumLength - longest)

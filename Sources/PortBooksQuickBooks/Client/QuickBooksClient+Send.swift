@@ -8,18 +8,29 @@ extension QuickBooksClient {
         _ method: HTTPMethod, _ path: String, extraQuery: [(String, String)] = [], body: JSONValue? = nil,
         requestID: RequestID? = nil, kind: RealmPacer.Kind = .single
     ) async throws -> JSONValue {
+        let bodyData: Data?
+        do {
+            bodyData = try body?.encoded()
+        } catch {
+            throw QuickBooksFault.fatal("could not encode the \(path) payload")
+        }
+        return try await send(
+            method, path, extraQuery: extraQuery, encodedBody: bodyData, requestID: requestID, kind: kind)
+    }
+
+    /// `send` with a body already serialised (a batch's items are serialised once, for its
+    /// requestid and for the wire).
+    func send(
+        _ method: HTTPMethod, _ path: String, extraQuery: [(String, String)] = [], encodedBody: Data?,
+        requestID: RequestID? = nil, kind: RealmPacer.Kind = .single
+    ) async throws -> JSONValue {
         var query = extraQuery
         query.append(("minorversion", String(configuration.minorVersion)))
         if let requestID { query.append(("requestid", requestID.value)) }
         let url =
             "\(configuration.baseURL)/company/\(FormEncoding.percentEncode(configuration.realmID))/\(path)?"
             + FormEncoding.encode(query)
-        let bodyData: Data
-        do {
-            bodyData = try body?.encoded() ?? Data()
-        } catch {
-            throw QuickBooksFault.fatal("could not encode the \(path) payload")
-        }
+        let bodyData = encodedBody ?? Data()
         let retry = configuration.retry
         var token = try await tokens.accessToken()
         var refreshed = false
@@ -29,7 +40,7 @@ extension QuickBooksClient {
             var headers = HTTPHeaders([
                 ("Accept", "application/json"), ("Authorization", "Bearer " + token.exposedValue),
             ])
-            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            if encodedBody != nil { headers.add(name: "Content-Type", value: "application/json") }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: bodyData)
             let fault: QuickBooksFault
             do {
@@ -37,9 +48,11 @@ extension QuickBooksClient {
                 logger.debug(
                     "\(request) → \(response.status)",
                     metadata: ["attempt": "\(attempt)", "requestid": "\(requestID?.value ?? "-")"])
-                if let classified = FaultClassifier.fault(in: response) {
+                // Parsed once: a success's body is both checked for a Fault and returned.
+                let json = try? JSONValue.decode(response.body)
+                if let classified = FaultClassifier.fault(in: response, json: json) {
                     fault = classified
-                } else if let json = try? JSONValue.decode(response.body) {
+                } else if let json {
                     return json
                 } else {
                     fault = .transient(.network("unreadable response body"), attempts: 0)

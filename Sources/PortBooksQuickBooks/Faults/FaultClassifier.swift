@@ -23,7 +23,17 @@ public struct QuickBooksErrorEntry: Sendable, Hashable {
 public enum FaultClassifier {
     /// The fault in `response`, or `nil` when it is a success (2xx without a Fault).
     public static func fault(in response: HTTPResponse) -> QuickBooksFault? {
-        let entries = errorEntries(in: response.body)
+        fault(in: response, entries: errorEntries(in: response.body))
+    }
+
+    /// The fault in `response` whose body the caller has already parsed as `json` (`nil` when
+    /// it is not JSON): a success is then not parsed twice.
+    public static func fault(in response: HTTPResponse, json: JSONValue?) -> QuickBooksFault? {
+        guard let json else { return fault(in: response) }
+        return fault(in: response, entries: entries(in: json))
+    }
+
+    private static func fault(in response: HTTPResponse, entries: [QuickBooksErrorEntry]) -> QuickBooksFault? {
         let status = response.status
         if status == 429 || entries.contains(where: { $0.code == "3001" || $0.message.contains("ThrottleExceeded") }) {
             return .transient(.throttled, attempts: 0)
@@ -87,10 +97,12 @@ public enum FaultClassifier {
             return xmlEntries(String(decoding: trimmed, as: UTF8.self))
         }
         guard let json = try? JSONValue.decode(Data(trimmed)) else { return [] }
-        if let fault = json["Fault"] ?? json["fault"] {
-            return entries(fromFault: fault)
-        }
-        return []
+        return entries(in: json)
+    }
+
+    private static func entries(in json: JSONValue) -> [QuickBooksErrorEntry] {
+        guard let fault = json["Fault"] ?? json["fault"] else { return [] }
+        return entries(fromFault: fault)
     }
 
     static func entries(fromFault fault: JSONValue) -> [QuickBooksErrorEntry] {
