@@ -176,6 +176,7 @@ public final class LedgerStore: Sendable {
         public func stage(_ record: ExportRecord, sourceFile: String) throws {
             let content = try CanonicalContent.encode(record)
             let hash = SHA256.hexDigest(bytes: content)
+            CanonicalContent.staged.insert(record, hash: hash)
             let summary = CanonicalContent.summary(record)
             let existing = try Row.fetchOne(
                 db.cachedStatement(

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksCore
 
 /// A JSON document as a value, with numbers held as `Decimal` so money round-trips exactly.
 ///
@@ -83,7 +84,7 @@ public enum JSONValue: Sendable, Hashable {
         switch self {
         case .null: bytes.append(contentsOf: "null".utf8)
         case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
-        case .number(let value): bytes.append(contentsOf: value.description.utf8)
+        case .number(let value): bytes.append(contentsOf: Money.plainText(value).utf8)
         case .string(let value): Self.writeString(value, into: &bytes)
         case .array(let elements):
             bytes.append(UInt8(ascii: "["))
