@@ -5,6 +5,17 @@ import Testing
 
 /// Create, read, update and fault envelopes as Intuit's recorded exchanges show them.
 @Suite struct EnvelopeTests {
+    @Test func serializedTextEscapesWhatJSONNeedsAndKeepsEverythingElse() throws {
+        let text = "Doe \"Jr\" \\ A&B <x>\n\r\t\u{01}\u{1F}\u{7F} é 😀 \u{2028}"
+        let value: JSONValue = ["Name": .string(text), "Amt": .number(Decimal(string: "1265.50")!), "Ok": true]
+        let serialized = value.serialized()
+        #expect(serialized.contains(#"Doe \"Jr\" \\ A&B <x>\n\r\t\u0001\u001f"#))
+        #expect(serialized.contains("\u{7F} é 😀 \u{2028}"))
+        #expect(try JSONParser.parse(serialized) == value)
+        let foundation = try JSONSerialization.jsonObject(with: Data(value.serializedBytes())) as? [String: Any]
+        #expect(foundation?["Name"] as? String == text)
+    }
+
     @Test func createCustomerAnswersTheRecordedEnvelope() async throws {
         try await withSandbox { api in
             let r = try await api.post("customer?minorversion=75", #"{"DisplayName":"Doe5, Jane"}"#)
