@@ -33,32 +33,6 @@ extension Pusher {
     /// wire. The first steps are smaller, so the first batches leave while the rest is mapped.
     static let chunkSize = 300
     static let openingChunkSizes = [30, 90]
-    /// The last steps are smaller too, so the payments waiting on the last invoices are few.
-    static let closingChunkSizes = [90, 30]
-
-    /// The sizes of the steps `count` records are taken in: opening, full and closing steps.
-    static func chunkSizes(count: Int) -> [Int] {
-        var sizes: [Int] = []
-        var left = count
-        for size in openingChunkSizes where left > 0 {
-            sizes.append(min(size, left))
-            left -= sizes[sizes.count - 1]
-        }
-        let closing = closingChunkSizes.reduce(0, +)
-        while left > chunkSize + closing {
-            sizes.append(chunkSize)
-            left -= chunkSize
-        }
-        if left > closing {
-            sizes.append(left - closing)
-            left = closing
-        }
-        for size in closingChunkSizes where left > 0 {
-            sizes.append(min(size, left))
-            left -= sizes[sizes.count - 1]
-        }
-        return sizes
-    }
     /// Chunks on the wire at once (the pacer spaces their requests; this only keeps the next
     /// batch ready when its window opens).
     static let chunksOnTheWire = 3
@@ -78,9 +52,13 @@ extension Pusher {
             let pending = try ledger.records(kind: kind, states: [.pending, .blocked], limit: nil)
             totals[kind] = pending.count
             var start = 0
-            for size in Self.chunkSizes(count: pending.count) {
-                chunks.append((kind, Array(pending[start..<start + size])))
-                start += size
+            for size in Self.openingChunkSizes + [Self.chunkSize] {
+                while start < pending.count {
+                    let end = min(start + size, pending.count)
+                    chunks.append((kind, Array(pending[start..<end])))
+                    start = end
+                    if size != Self.chunkSize { break }
+                }
             }
         }
         guard !chunks.isEmpty else { return }
@@ -152,35 +130,10 @@ extension Pusher {
         Task { try await sendDocuments(creates, entity: entity, oneByOne: oneByOne, client: client) }
     }
 
-    /// The network half: looks the numbers up, then creates the documents whose number is
-    /// free — in batches of 30, or one by one with their own requestids when QuickBooks numbers
-    /// them (nothing to look up then). Batched documents go in groups of one batch, each group
-    /// looked up and created on its own: a batch leaves as soon as its own 30 numbers are
-    /// known, rather than after the whole chunk's lookups.
+    /// The network half: looks the numbers up (`DocNumber IN (…)`, 40 at a time), then creates
+    /// the documents whose number is free — in batches of 30, or one by one with their own
+    /// requestids when QuickBooks numbers them (nothing to look up then).
     static func sendDocuments(
-        _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient
-    ) async throws -> DocumentChunkAnswer {
-        guard !oneByOne, creates.count > QuickBooksClient.maxBatchItems else {
-            return try await sendGroup(creates, entity: entity, oneByOne: oneByOne, client: client)
-        }
-        let size = QuickBooksClient.maxBatchItems
-        return try await withThrowingTaskGroup(of: DocumentChunkAnswer.self) { group in
-            for start in stride(from: 0, to: creates.count, by: size) {
-                let slice = Array(creates[start..<min(start + size, creates.count)])
-                group.addTask { try await sendGroup(slice, entity: entity, oneByOne: false, client: client) }
-            }
-            var answer = DocumentChunkAnswer()
-            for try await part in group {
-                answer.existing.merge(part.existing) { first, _ in first }
-                answer.created.merge(part.created) { first, _ in first }
-                answer.apiCalls += part.apiCalls
-            }
-            return answer
-        }
-    }
-
-    /// Looks up (`DocNumber IN (…)`, 40 at a time) and creates one group of documents.
-    private static func sendGroup(
         _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient
     ) async throws -> DocumentChunkAnswer {
         var answer = DocumentChunkAnswer()
