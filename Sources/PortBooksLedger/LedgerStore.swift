@@ -286,15 +286,62 @@ public final class LedgerStore: Sendable {
 
     // MARK: Reading
 
-    public func records(kind: RecordKind, states: [RecordState], limit: Int? = nil) throws -> [LedgerRecord] {
+    /// Records of `kind` in `states` by id; only those after the id `after` when given (a push
+    /// reads its records a chunk at a time), at most `limit`.
+    public func records(kind: RecordKind, states: [RecordState], after: Int64? = nil, limit: Int? = nil) throws
+        -> [LedgerRecord]
+    {
         try read { db in
             let marks = states.map { _ in "?" }.joined(separator: ", ")
             var arguments: [any DatabaseValueConvertible] = [kind.rawValue]
             arguments += states.map(\.rawValue)
-            var sql = "SELECT * FROM records WHERE kind = ? AND state IN (\(marks)) ORDER BY id"
+            var sql = "SELECT * FROM records WHERE kind = ? AND state IN (\(marks))"
+            if let after {
+                sql += " AND id > ?"
+                arguments.append(after)
+            }
+            sql += " ORDER BY id"
             if let limit { sql += " LIMIT \(max(0, limit))" }
             return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
                 .map(LedgerRecord.init)
+        }
+    }
+
+    /// How many records of `kind` are in `states`.
+    public func count(kind: RecordKind, states: [RecordState]) throws -> Int {
+        try read { db in
+            let marks = states.map { _ in "?" }.joined(separator: ", ")
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM records WHERE kind = ? AND state IN (\(marks))",
+                arguments: StatementArguments([kind.rawValue] + states.map(\.rawValue))) ?? 0
+        }
+    }
+
+    /// The customers that records of `kind` in `states` name: each customer's PortPro id with
+    /// the id of the first record naming it; and the records that name none. Read from the
+    /// ledger's columns, without loading every record.
+    public func customerReferences(kind: RecordKind, states: [RecordState]) throws -> (
+        named: [(customerID: String, recordID: Int64)], unnamed: [LedgerRecord]
+    ) {
+        try read { db in
+            let marks = states.map { _ in "?" }.joined(separator: ", ")
+            let arguments = StatementArguments([kind.rawValue] + states.map(\.rawValue))
+            let named = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT customer_portpro_id, MIN(id) AS first FROM records
+                    WHERE kind = ? AND state IN (\(marks)) AND customer_portpro_id IS NOT NULL
+                    GROUP BY customer_portpro_id ORDER BY first
+                    """, arguments: arguments
+            ).map { row -> (customerID: String, recordID: Int64) in (row["customer_portpro_id"], row["first"]) }
+            let unnamed = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM records
+                    WHERE kind = ? AND state IN (\(marks)) AND customer_portpro_id IS NULL ORDER BY id
+                    """, arguments: arguments
+            ).map(LedgerRecord.init)
+            return (named, unnamed)
         }
     }
 

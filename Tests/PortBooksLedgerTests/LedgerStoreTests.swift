@@ -46,6 +46,23 @@ struct LedgerStoreTests {
         #expect(changed.syncedHash != changed.contentHash)
     }
 
+    @Test("a push reads its records a chunk at a time, and the customers they name without reading them")
+    func pagesAndCustomerReferences() throws {
+        let ledger = try LedgerStore.inMemory()
+        try stage(ledger, (1...7).map { invoice("i\($0)", number: "A-\($0)") })
+        let all = try ledger.records(kind: .invoice, states: [.pending])
+        #expect(try ledger.count(kind: .invoice, states: [.pending]) == 7)
+        let first = try ledger.records(kind: .invoice, states: [.pending], limit: 3)
+        let rest = try ledger.records(kind: .invoice, states: [.pending], after: first.last?.id, limit: 10)
+        #expect((first + rest).map(\.id) == all.map(\.id))
+        #expect(try ledger.records(kind: .invoice, states: [.pending], after: all.last?.id).isEmpty)
+        let references = try ledger.customerReferences(kind: .invoice, states: [.pending])
+        #expect(references.named.map(\.customerID) == ["c1"])
+        #expect(references.named.first?.recordID == all.first?.id)
+        #expect(references.unnamed.isEmpty)
+        #expect(try ledger.customerReferences(kind: .invoice, states: [.synced]).named.isEmpty)
+    }
+
     @Test("cleared and paid-outside records keep their state when their content changes")
     func keptStates() throws {
         let ledger = try LedgerStore.inMemory()

@@ -55,21 +55,21 @@ extension Pusher {
     /// they are matched or created like any other and show up in the problem list.
     private func stageCustomersNamedOnlyByCallers() throws {
         // The ledger keeps each record's caller id: only a record naming an unknown customer is
-        // decoded (for the caller's name and currency).
-        var namedBy: [String: LedgerRecord] = [:]
+        // decoded (for the caller's name and currency), and no other record is even read.
+        var namedBy: [String: Int64] = [:]
         var undecided: [LedgerRecord] = []
         for kind in [RecordKind.invoice, .creditMemo, .payment] where settings.sync.isEnabled(kind) {
-            for record in try ledger.records(kind: kind, states: [.pending, .blocked], limit: nil) {
-                if let id = record.customerPortproID {
-                    if namedBy[id] == nil { namedBy[id] = record }
-                } else {
-                    undecided.append(record)
-                }
-            }
+            let references = try ledger.customerReferences(kind: kind, states: [.pending, .blocked])
+            for (customer, record) in references.named where namedBy[customer] == nil { namedBy[customer] = record }
+            undecided += references.unnamed
         }
         var known = Set(try ledger.records(kind: .customer, portproIDs: Array(namedBy.keys)).map(\.portproID))
+        var naming: [LedgerRecord] = []
+        for id in namedBy.filter({ !known.contains($0.key) }).values.sorted() {
+            if let record = try ledger.record(id: id) { naming.append(record) }
+        }
         var callers: [String: CustomerRef] = [:]
-        for record in namedBy.filter({ !known.contains($0.key) }).values + undecided {
+        for record in naming + undecided {
             let caller: CustomerRef
             switch try record.decoded() {
             case .invoice(let invoice): caller = invoice.caller

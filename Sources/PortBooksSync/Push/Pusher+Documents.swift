@@ -46,22 +46,24 @@ extension Pusher {
     func pushDocuments(
         _ kinds: [RecordKind], afterChunk: ([LedgerRecord]) async throws -> Void = { _ in }
     ) async throws {
-        var chunks: [(kind: RecordKind, records: [LedgerRecord])] = []
+        // The plan is counted up front; each chunk's records are read when it is its turn, so
+        // the first batches do not wait for every record of the push to be loaded.
+        var plan: [(kind: RecordKind, size: Int)] = []
         var totals: [RecordKind: Int] = [:]
         for kind in kinds {
-            let pending = try ledger.records(kind: kind, states: [.pending, .blocked], limit: nil)
-            totals[kind] = pending.count
-            var start = 0
+            let count = try ledger.count(kind: kind, states: [.pending, .blocked])
+            totals[kind] = count
+            var left = count
             for size in Self.openingChunkSizes + [Self.chunkSize] {
-                while start < pending.count {
-                    let end = min(start + size, pending.count)
-                    chunks.append((kind, Array(pending[start..<end])))
-                    start = end
+                while left > 0 {
+                    plan.append((kind, min(size, left)))
+                    left -= min(size, left)
                     if size != Self.chunkSize { break }
                 }
             }
         }
-        guard !chunks.isEmpty else { return }
+        guard !plan.isEmpty else { return }
+        var lastRead: [RecordKind: Int64] = [:]
         let oneByOne = settings.invoices.docNumber == .quickbooks
         var updates: [RecordKind: [(LedgerRecord, JSONValue)]] = [:]
         var onTheWire:
@@ -77,7 +79,11 @@ extension Pusher {
                 phase: "pushing \(Self.entity(step.kind))", done: done[step.kind] ?? 0, total: totals[step.kind])
             try await afterChunk(Array(step.records.values))
         }
-        for (kind, chunk) in chunks {
+        for (kind, size) in plan {
+            let chunk = try ledger.records(
+                kind: kind, states: [.pending, .blocked], after: lastRead[kind], limit: size)
+            guard let last = chunk.last else { continue }
+            lastRead[kind] = last.id
             let (creates, chunkUpdates) = try await prepareDocuments(chunk)
             updates[kind, default: []] += chunkUpdates
             let task = Self.launchDocuments(creates, entity: Self.entity(kind), oneByOne: oneByOne, client: client)
