@@ -106,8 +106,10 @@ final class PaymentsAlongside {
     private var sent:
         [(
             records: [Int64: LedgerRecord], updates: [(LedgerRecord, JSONValue)],
-            task: Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error>
+            task: Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error>, done: DoneFlag
         )] = []
+    /// Groups on the wire before the invoice pipeline waits for the oldest.
+    static let groupsOnTheWire = 4
 
     init(pusher: Pusher) throws {
         self.pusher = pusher
@@ -146,17 +148,24 @@ final class PaymentsAlongside {
         }
         if !ready.isEmpty {
             let (jobs, updates) = try await pusher.preparePayments(ready)
-            let task = Self.launch(jobs, client: pusher.client)
-            sent.append((Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) }), updates, task))
+            let done = DoneFlag()
+            let task = Self.launch(jobs, done: done, client: pusher.client)
+            sent.append((Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) }), updates, task, done))
         }
-        // Record what came back long enough ago to be done, keeping the newest on the wire.
-        while sent.count > 2 { try await recordOldest() }
+        // Record the groups that are back; wait (this runs between invoice chunks, so the
+        // invoices wait too) only when payments fall more than a few groups behind.
+        while let oldest = sent.first, oldest.done.isSet || sent.count > Self.groupsOnTheWire {
+            try await recordOldest()
+        }
     }
 
     private static func launch(
-        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], client: QuickBooksClient
+        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], done: DoneFlag, client: QuickBooksClient
     ) -> Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error> {
-        Task { try await Pusher.createEach(jobs, entity: "Payment", client: client) }
+        Task {
+            defer { done.set() }
+            return try await Pusher.createEach(jobs, entity: "Payment", client: client)
+        }
     }
 
     /// Waits for every payment sent here and records it.
@@ -170,5 +179,23 @@ final class PaymentsAlongside {
         pusher.results.apiCalls += outcomes.count
         try pusher.recordCreated(outcomes, records: step.records)
         try await pusher.update(step.updates, entity: "Payment")
+    }
+}
+
+/// Whether a task's work is over, readable without awaiting the task.
+final class DoneFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+
+    func set() {
+        lock.lock()
+        defer { lock.unlock() }
+        done = true
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return done
     }
 }
