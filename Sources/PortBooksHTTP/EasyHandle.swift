@@ -38,13 +38,16 @@ final class EasyHandle {
             let userData = Unmanaged.passUnretained(accumulator).toOpaque()
             try installCallbacks(userData: userData)
             let code = withExtendedLifetime(accumulator) { curl_easy_perform(handle) }
+            let receivedAt = ContinuousClock.now
             if code != CURLE_OK {
                 if code == CURLE_ABORTED_BY_CALLBACK && job.isCancelled { throw HTTPTransportError.cancelled }
                 throw mapError(code)
             }
             var status = 0
             try check(portbooks_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
-            return .success(HTTPResponse(status: status, headers: accumulator.headers, body: accumulator.body))
+            return .success(
+                HTTPResponse(
+                    status: status, headers: accumulator.headers, body: accumulator.body, receivedAt: receivedAt))
         } catch let error as HTTPTransportError {
             return .failure(error)
         } catch {

@@ -99,12 +99,18 @@ public struct HTTPResponse: Sendable, Hashable {
     public var headers: HTTPHeaders
     /// The body, already content-decoded (gzip) by the transport.
     public var body: Data
+    /// When the transport had the whole response (`nil` from transports that do not say).
+    public var receivedAt: ContinuousClock.Instant?
 
     /// Creates a response.
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data()) {
+    public init(
+        status: Int, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(),
+        receivedAt: ContinuousClock.Instant? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.receivedAt = receivedAt
     }
 
     /// The body as UTF-8 text (invalid bytes replaced), for diagnostics and parsing.

@@ -172,6 +172,116 @@ import Testing
         try await batches.value
     }
 
+    /// Waits (in real time, at most two seconds) until `done` holds for the pacer's places.
+    func waitForPlaces(
+        _ pacer: RealmPacer, until done: ((batches: Int, singles: Int, inFlight: Int)) -> Bool
+    ) async throws -> Bool {
+        for _ in 0..<2_000 {
+            if done(await pacer.places) { return true }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        return false
+    }
+
+    /// Batches asleep for their minute hold a place of their own kind but no room in flight and
+    /// none in the shared windows: eight singles go on the wire together meanwhile. (When a
+    /// sleeping batch held an in-flight slot, five batches left the singles five.)
+    @Test func batchesAsleepForTheirMinuteLeaveEveryRoomInFlightToSingles() async throws {
+        let clock = ManualClock()
+        let pacer = RealmPacer(limits: PacingLimits(requestsPerSecond: 1000), clock: clock)
+        for _ in 0..<40 { await pacer.release(try await pacer.acquire(.batch)) }
+        let late = (0..<5).map { _ in Task { try await pacer.acquire(.batch) } }
+        #expect(try await waitForPlaces(pacer) { $0.batches == 5 })
+        let singles = (0..<8).map { _ in Task { try await pacer.acquire(.single) } }
+        #expect(try await waitForPlaces(pacer) { $0.inFlight == 8 })
+        // Whatever happened, let every request through and give its place back.
+        clock.advance(to: .seconds(61))
+        for task in singles {
+            let permit = try await task.value
+            #expect(permit.admittedAt == .zero)
+            await pacer.release(permit)
+        }
+        for task in late {
+            let permit = try await task.value
+            #expect(permit.admittedAt >= .seconds(60))
+            await pacer.release(permit)
+        }
+    }
+
+    /// A read (a lookup a pipeline waits on) is handed the next free place before the writes
+    /// that queued earlier.
+    @Test func readsGoBeforeQueuedWrites() async throws {
+        let clock = ManualClock()
+        let pacer = RealmPacer(limits: PacingLimits(requestsPerSecond: 1000), clock: clock)
+        var held: [RealmPacer.Permit] = []
+        for _ in 0..<8 { held.append(try await pacer.acquire(.single)) }
+        let order = OrderLog()
+        let writes = (0..<3).map { index in
+            Task {
+                let permit = try await pacer.acquire(.single)
+                order.append("write \(index)")
+                await pacer.release(permit)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let read = Task {
+            let permit = try await pacer.acquire(.single, read: true)
+            order.append("read")
+            await pacer.release(permit)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(order.entries.isEmpty)
+        await pacer.release(held.removeLast())
+        try await read.value
+        #expect(order.entries.first == "read")
+        for permit in held { await pacer.release(permit) }
+        for write in writes { try await write.value }
+        #expect(order.entries.count == 4)
+    }
+
+    /// The windows count a request from when its response arrived (stamped by the transport),
+    /// not from when the task got round to releasing it: with one request a second, the next
+    /// starts a second after the response, however late the release. A stamp later than the
+    /// release is not believed.
+    @Test func windowsCountFromWhenTheResponseArrived() async throws {
+        let clock = FakeClock()
+        let pacer = RealmPacer(limits: PacingLimits(requestsPerSecond: 1, safetyMargin: 0), clock: clock)
+        let first = try await pacer.acquire(.single)
+        clock.advance(to: .milliseconds(900))
+        await pacer.release(first, responseAt: clock.origin + .milliseconds(100))
+        let second = try await pacer.acquire(.single)
+        #expect(second.admittedAt == .milliseconds(1_100))
+        await pacer.release(second, responseAt: clock.origin + .seconds(3_600))
+        let third = try await pacer.acquire(.single)
+        #expect(third.admittedAt == .milliseconds(2_100))
+        clock.advance(to: .milliseconds(2_500))
+        await pacer.release(third)
+        let fourth = try await pacer.acquire(.single)
+        #expect(fourth.admittedAt == .milliseconds(3_500))
+        await pacer.release(fourth)
+    }
+
+    /// Batches and singles together, each kind below its own cap of places, never have more
+    /// than ten on the wire.
+    @Test func batchesAndSinglesTogetherNeverMoreThanTenInFlight() async throws {
+        let pacer = RealmPacer(limits: PacingLimits(timeScale: 1000), clock: SystemPacingClock())
+        let gauge = InFlightGauge()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<80 {
+                group.addTask {
+                    try await pacer.run(index % 3 == 0 ? .batch : .single) {
+                        gauge.enter()
+                        try await Task.sleep(for: .milliseconds(5))
+                        gauge.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(gauge.peak <= 10)
+        #expect(gauge.peak >= 2)
+    }
+
     @Test func neverMoreThanTenInFlight() async throws {
         let pacer = RealmPacer(limits: PacingLimits(timeScale: 1000), clock: SystemPacingClock())
         let gauge = InFlightGauge()
@@ -220,4 +330,12 @@ final class InFlightGauge: @unchecked Sendable {
         current -= 1
         lock.unlock()
     }
+}
+
+final class OrderLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+
+    func append(_ entry: String) { lock.withLock { list.append(entry) } }
+    var entries: [String] { lock.withLock { list } }
 }

@@ -44,7 +44,7 @@ extension QuickBooksClient {
             let request = HTTPRequest(method: method, url: url, headers: headers, body: bodyData)
             let fault: QuickBooksFault
             do {
-                let response = try await pacer.run(kind) { [transport] in try await transport.send(request) }
+                let response = try await paced(request, kind: kind)
                 logger.debug(
                     "\(request) → \(response.status)",
                     metadata: ["attempt": "\(attempt)", "requestid": "\(requestID?.value ?? "-")"])
@@ -82,6 +82,21 @@ extension QuickBooksClient {
             default:
                 throw fault
             }
+        }
+    }
+
+    /// One attempt through the pacer. Reads (lookups and queries, which pipelines wait on) are
+    /// admitted before queued writes; the windows count the request from when its response
+    /// arrived, not from when this task was next scheduled.
+    private func paced(_ request: HTTPRequest, kind: RealmPacer.Kind) async throws -> HTTPResponse {
+        let permit = try await pacer.acquire(kind, read: request.method == .get)
+        do {
+            let response = try await transport.send(request)
+            await pacer.release(permit, responseAt: response.receivedAt)
+            return response
+        } catch {
+            await pacer.release(permit)
+            throw error
         }
     }
 }

@@ -5,6 +5,12 @@ public protocol PacingClock: Sendable {
     func now() -> Duration
     /// Suspends until `now() >= deadline` (returns at once if it already is).
     func sleep(until deadline: Duration) async throws
+    /// `instant` on this clock, if this clock runs on `ContinuousClock` (the real one does).
+    func time(of instant: ContinuousClock.Instant) -> Duration?
+}
+
+extension PacingClock {
+    public func time(of instant: ContinuousClock.Instant) -> Duration? { nil }
 }
 
 /// The real clock: `ContinuousClock`.
@@ -15,6 +21,8 @@ public struct SystemPacingClock: PacingClock {
     public init() {}
 
     public func now() -> Duration { origin.duration(to: ContinuousClock.now) }
+
+    public func time(of instant: ContinuousClock.Instant) -> Duration? { origin.duration(to: instant) }
 
     public func sleep(until deadline: Duration) async throws {
         try await Task.sleep(until: origin + deadline, clock: .continuous)

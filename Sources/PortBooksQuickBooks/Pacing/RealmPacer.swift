@@ -10,10 +10,14 @@
 /// the server never sees more than the limit in any window; the price is one round trip per
 /// window, nothing at Intuit's windows of a second and a minute.
 ///
-/// Every admission takes an in-flight slot first (≤ `maxInFlight`; batches are handed free
-/// slots first, and neither kind may hold them all), then books the earliest start every window
-/// allows and sleeps until it; the booking counts as open from that moment, so waiters never
-/// stampede. Single requests get what the batches leave of the minute's budget (500 − 40). A 429 pauses all admissions for the
+/// Every admission goes in three steps. It takes a place (batches at most half of
+/// `maxInFlight`, singles all but two; batches are handed free places first, then reads, then
+/// single writes). It books its own kind's minute (40 batches, or the 460 requests the batches
+/// leave of 500) and sleeps until that allows it: asleep there, it holds no room in flight and
+/// none in the windows every request shares, so a batch waiting most of a minute for its window
+/// costs the payments and lookups nothing. Then it takes room among the ≤ `maxInFlight` in
+/// flight and books the shared windows (500 a minute, 10 a second). Each booking counts as open
+/// from the moment it is made, so waiters never stampede. A 429 pauses all admissions for the
 /// scaled back-off and makes bookings not yet started book again after the pause.
 ///
 /// Thread-safety: an actor; share one per realm between all tasks talking to that realm.
@@ -37,10 +41,15 @@ public actor RealmPacer {
     public nonisolated let limits: PacingLimits
     private let clock: any PacingClock
     private var schedule: PacingSchedule
+    /// Requests holding a place (from admission to release), batches apart.
+    private var placed = 0
+    private var placedBatches = 0
+    /// Requests booked in the shared windows or on the wire; waiting for room among them.
     private var inFlight = 0
-    private var inFlightBatches = 0
+    private var flightWaiters: [CheckedContinuation<Void, Never>] = []
     private var batchWaiters: [CheckedContinuation<Void, Never>] = []
     private var singleWaiters: [CheckedContinuation<Void, Never>] = []
+    private var readWaiters: [CheckedContinuation<Void, Never>] = []
     private var pausedUntil = Duration.zero
     private var epoch = 0
 
@@ -51,25 +60,52 @@ public actor RealmPacer {
         self.schedule = PacingSchedule(limits: limits)
     }
 
-    /// Waits until a request of `kind` may start, and admits it.
-    public func acquire(_ kind: Kind) async throws -> Permit {
-        if canTakeSlot(kind) && (kind == .batch ? batchWaiters : singleWaiters).isEmpty {
-            takeSlot(kind)
+    /// Waits until a request of `kind` may start, and admits it. A `read` single (a lookup or
+    /// query) is handed a free slot before the writes waiting for one.
+    public func acquire(_ kind: Kind, read: Bool = false) async throws -> Permit {
+        let ahead =
+            kind == .batch ? batchWaiters.count : read ? readWaiters.count : readWaiters.count + singleWaiters.count
+        if canTakePlace(kind) && ahead == 0 {
+            takePlace(kind)
         } else {
             await withCheckedContinuation { continuation in
-                if kind == .batch { batchWaiters.append(continuation) } else { singleWaiters.append(continuation) }
+                if kind == .batch {
+                    batchWaiters.append(continuation)
+                } else if read {
+                    readWaiters.append(continuation)
+                } else {
+                    singleWaiters.append(continuation)
+                }
             }
         }
-        // The slot is ours from here (handOverSlots() takes it for us before resuming us).
+        // The place is ours from here (handOverPlaces() takes it for us before resuming us).
         do {
             while true {
                 try Task.checkCancellation()
                 let bookingEpoch = epoch
-                let start = max(schedule.book(kind, now: clock.now()), pausedUntil)
+                // First the kind's own minute (a batch may wait most of it), counted only
+                // against that kind: a request asleep here is not open in the windows every
+                // request shares, so it takes no room from the other kind's next second.
+                let kindStart = schedule.bookKind(kind, now: clock.now())
+                do {
+                    try await clock.sleep(until: max(kindStart, pausedUntil))
+                } catch {
+                    schedule.cancelKind(kind)
+                    throw error
+                }
+                guard bookingEpoch == epoch else {
+                    schedule.cancelKind(kind)
+                    continue
+                }
+                // Then room among the ≤ 10 in flight, and the shared windows (500 a minute,
+                // 10 a second), booked when it is about to start.
+                await enterFlight()
+                let start = max(schedule.bookShared(now: clock.now()), pausedUntil)
                 do {
                     try await clock.sleep(until: start)
                 } catch {
                     schedule.cancel(kind)
+                    leaveFlight()
                     throw error
                 }
                 if bookingEpoch == epoch {
@@ -77,18 +113,25 @@ public actor RealmPacer {
                 }
                 // A 429 arrived while we slept: book again after the pause.
                 schedule.cancel(kind)
+                leaveFlight()
             }
         } catch {
-            freeSlot(kind)
+            freePlace(kind)
             throw error
         }
     }
 
     /// Marks the request of `permit` finished (its response read, or the attempt abandoned),
-    /// freeing its in-flight slot.
-    public func release(_ permit: Permit) {
-        schedule.complete(permit.kind, at: clock.now())
-        freeSlot(permit.kind)
+    /// freeing its in-flight slot. `responseAt`, when known, is when the response had arrived
+    /// (the transport's clock, taken as the transfer ended): QuickBooks counted the request
+    /// before answering it, so its windows may count from then rather than from now, which on
+    /// a busy machine is a scheduling delay later.
+    public func release(_ permit: Permit, responseAt: ContinuousClock.Instant? = nil) {
+        let now = clock.now()
+        let finished = responseAt.flatMap { clock.time(of: $0) }.map { min($0, now) } ?? now
+        schedule.complete(permit.kind, at: max(finished, permit.admittedAt))
+        leaveFlight()
+        freePlace(permit.kind)
     }
 
     /// Reports a 429: pauses every admission for the (scaled) throttle back-off; bookings not
@@ -119,9 +162,9 @@ public actor RealmPacer {
 
     /// Runs `body` as one admitted request of `kind`, releasing the slot however it ends.
     public nonisolated func run<T: Sendable>(
-        _ kind: Kind, _ body: @Sendable () async throws -> T
+        _ kind: Kind, read: Bool = false, _ body: @Sendable () async throws -> T
     ) async throws -> T {
-        let permit = try await acquire(kind)
+        let permit = try await acquire(kind, read: read)
         do {
             let result = try await body()
             await release(permit)
@@ -132,44 +175,74 @@ public actor RealmPacer {
         }
     }
 
-    /// In-flight slots are shared, but neither kind may hold them all: batches at most half,
-    /// singles all but two. A batch waiting for its window then never starves the lookups and
-    /// payments, and a queue of singles waiting for the minute's budget never keeps the next
-    /// batch (30 records) from starting when its window opens.
-    private func slotCap(_ kind: Kind) -> Int {
+    /// Places bound how many requests of a kind are admitted at once (waiting for a window, or
+    /// on the wire): batches at most half of `maxInFlight`, singles all but two. A batch waiting
+    /// most of a minute for its window then never starves the lookups and payments, and a queue
+    /// of singles waiting for the minute's budget never keeps the next batch (30 records) from
+    /// starting when its window opens.
+    private func placeCap(_ kind: Kind) -> Int {
         let total = limits.maxInFlight
-        guard total >= 3 else { return total }
-        return kind == .batch ? max(1, total / 2) : total - 2
+        // Never more booked in a kind's window than it holds, so a booking always has a start.
+        let window = kind == .batch ? limits.batchesPerMinute : limits.singlesPerMinute
+        guard total >= 3 else { return min(total, window) }
+        return min(kind == .batch ? max(1, total / 2) : total - 2, window)
     }
 
-    private func canTakeSlot(_ kind: Kind) -> Bool {
-        let held = kind == .batch ? inFlightBatches : inFlight - inFlightBatches
-        return inFlight < limits.maxInFlight && held < slotCap(kind)
+    /// Requests holding a place, batches and singles apart, and requests in flight (for tests).
+    var places: (batches: Int, singles: Int, inFlight: Int) { (placedBatches, placed - placedBatches, inFlight) }
+
+    private func canTakePlace(_ kind: Kind) -> Bool {
+        let held = kind == .batch ? placedBatches : placed - placedBatches
+        return held < placeCap(kind)
     }
 
-    private func takeSlot(_ kind: Kind) {
-        inFlight += 1
-        if kind == .batch { inFlightBatches += 1 }
+    private func takePlace(_ kind: Kind) {
+        placed += 1
+        if kind == .batch { placedBatches += 1 }
     }
 
-    private func freeSlot(_ kind: Kind) {
-        inFlight -= 1
-        if kind == .batch { inFlightBatches -= 1 }
-        handOverSlots()
+    private func freePlace(_ kind: Kind) {
+        placed -= 1
+        if kind == .batch { placedBatches -= 1 }
+        handOverPlaces()
     }
 
-    /// Gives free slots to waiters, batches first, each kind in FIFO order.
-    private func handOverSlots() {
+    /// Gives free places to waiters: batches first, then reads, then single writes, each in
+    /// FIFO order. Reads go before writes because a pipeline waits on them (the number lookups
+    /// before a chunk's batches, the reference lookups before its mapping), while the writes
+    /// queued behind them (payments) wait on nothing; there are few reads, so no write starves.
+    private func handOverPlaces() {
         while true {
-            if !batchWaiters.isEmpty && canTakeSlot(.batch) {
-                takeSlot(.batch)
+            if !batchWaiters.isEmpty && canTakePlace(.batch) {
+                takePlace(.batch)
                 batchWaiters.removeFirst().resume()
-            } else if !singleWaiters.isEmpty && canTakeSlot(.single) {
-                takeSlot(.single)
+            } else if !readWaiters.isEmpty && canTakePlace(.single) {
+                takePlace(.single)
+                readWaiters.removeFirst().resume()
+            } else if !singleWaiters.isEmpty && canTakePlace(.single) {
+                takePlace(.single)
                 singleWaiters.removeFirst().resume()
             } else {
                 return
             }
+        }
+    }
+
+    /// Waits for room among the requests in flight (≤ `maxInFlight`), in FIFO order.
+    private func enterFlight() async {
+        if inFlight < limits.maxInFlight && flightWaiters.isEmpty {
+            inFlight += 1
+        } else {
+            // leaveFlight() counts us in before resuming us.
+            await withCheckedContinuation { flightWaiters.append($0) }
+        }
+    }
+
+    private func leaveFlight() {
+        inFlight -= 1
+        if !flightWaiters.isEmpty && inFlight < limits.maxInFlight {
+            inFlight += 1
+            flightWaiters.removeFirst().resume()
         }
     }
 }
@@ -184,9 +257,11 @@ struct PacingSchedule {
     private var finished = CompletionTimes()
     private var finishedBatches = CompletionTimes()
     private var finishedSingles = CompletionTimes()
-    /// Requests booked or in flight, and how many of them are batches.
+    /// Requests booked in the shared windows or in flight; batches and singles booked in
+    /// their own window or in flight.
     private(set) var open = 0
     private(set) var openBatches = 0
+    private(set) var openSingles = 0
 
     init(limits: PacingLimits) {
         self.limits = limits
@@ -196,34 +271,49 @@ struct PacingSchedule {
     /// window, fewer than the limit of the requests booked, in flight, or finished less than
     /// one window before could still be counted. It counts as open from here.
     mutating func book(_ kind: RealmPacer.Kind, now: Duration) -> Duration {
+        max(bookKind(kind, now: now), bookShared(now: now))
+    }
+
+    /// The kind's own window alone (40 batches, or the singles' share of 500, a minute): the
+    /// earliest start it allows; the request counts as open in it from here.
+    mutating func bookKind(_ kind: RealmPacer.Kind, now: Duration) -> Duration {
+        let minute = limits.window(.seconds(60))
+        finishedBatches.prune(before: now - minute)
+        finishedSingles.prune(before: now - minute)
+        let start: Duration
+        if kind == .batch {
+            start = finishedBatches.earliestAllowed(limit: limits.batchesPerMinute, open: openBatches, window: minute)
+            openBatches += 1
+        } else {
+            // Singles leave the batches their share of the minute's requests.
+            start = finishedSingles.earliestAllowed(limit: limits.singlesPerMinute, open: openSingles, window: minute)
+            openSingles += 1
+        }
+        return max(now, start)
+    }
+
+    /// The windows every request shares (500 a minute, 10 a second): the earliest start they
+    /// allow; the request counts as open in them from here.
+    mutating func bookShared(now: Duration) -> Duration {
         let minute = limits.window(.seconds(60))
         let second = limits.window(.seconds(1))
         finished.prune(before: now - minute)
-        finishedBatches.prune(before: now - minute)
-        finishedSingles.prune(before: now - minute)
         var start = now
         start = max(start, finished.earliestAllowed(limit: limits.requestsPerMinute, open: open, window: minute))
         start = max(start, finished.earliestAllowed(limit: limits.requestsPerSecond, open: open, window: second))
-        if kind == .batch {
-            start = max(
-                start,
-                finishedBatches.earliestAllowed(limit: limits.batchesPerMinute, open: openBatches, window: minute))
-        } else {
-            // Singles leave the batches their share of the minute's requests.
-            start = max(
-                start,
-                finishedSingles.earliestAllowed(
-                    limit: limits.singlesPerMinute, open: open - openBatches, window: minute))
-        }
         open += 1
-        if kind == .batch { openBatches += 1 }
         return start
     }
 
-    /// A booking that never started.
+    /// A booking of the kind's window only, that never started.
+    mutating func cancelKind(_ kind: RealmPacer.Kind) {
+        if kind == .batch { openBatches -= 1 } else { openSingles -= 1 }
+    }
+
+    /// A booking (both steps) that never started.
     mutating func cancel(_ kind: RealmPacer.Kind) {
+        cancelKind(kind)
         open -= 1
-        if kind == .batch { openBatches -= 1 }
     }
 
     /// A request this schedule never booked (another process's) that finished at `time`.

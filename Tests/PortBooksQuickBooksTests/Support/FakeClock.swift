@@ -7,6 +7,14 @@ final class FakeClock: PacingClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current = Duration.zero
     private var sleeps: [Duration] = []
+    /// Its zero on `ContinuousClock`, so instants a transport would stamp can be placed on it.
+    let origin = ContinuousClock.now
+
+    func time(of instant: ContinuousClock.Instant) -> Duration? { origin.duration(to: instant) }
+
+    func advance(to time: Duration) {
+        lock.withLock { current = max(current, time) }
+    }
 
     func now() -> Duration {
         lock.lock()
