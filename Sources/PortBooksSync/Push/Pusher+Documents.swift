@@ -67,8 +67,10 @@ extension Pusher {
         let oneByOne = settings.invoices.docNumber == .quickbooks
         var updates: [RecordKind: [(LedgerRecord, JSONValue)]] = [:]
         var onTheWire:
-            [(kind: RecordKind, records: [Int64: LedgerRecord], task: Task<DocumentChunkAnswer, any Error>)] =
-                []
+            [(
+                kind: RecordKind, records: [Int64: LedgerRecord], task: Task<DocumentChunkAnswer, any Error>,
+                done: DoneFlag
+            )] = []
         defer { for step in onTheWire { step.task.cancel() } }
         var done: [RecordKind: Int] = [:]
         func finishOldest() async throws {
@@ -79,16 +81,37 @@ extension Pusher {
                 phase: "pushing \(Self.entity(step.kind))", done: done[step.kind] ?? 0, total: totals[step.kind])
             try await afterChunk(Array(step.records.values))
         }
-        for (kind, size) in plan {
-            let chunk = try ledger.records(
-                kind: kind, states: [.pending, .blocked], after: lastRead[kind], limit: size)
-            guard let last = chunk.last else { continue }
-            lastRead[kind] = last.id
-            let (creates, chunkUpdates) = try await prepareDocuments(chunk)
+        // Decoding and mapping run a chunk ahead, on a task of their own (the other core): while
+        // this task resolves, launches and records chunk k, chunk k+1 is being mapped.
+        var step = 0
+        func startMapping() throws -> (kind: RecordKind, mapping: MappingAhead)? {
+            while step < plan.count {
+                let (kind, size) = plan[step]
+                step += 1
+                let chunk = try ledger.records(
+                    kind: kind, states: [.pending, .blocked], after: lastRead[kind], limit: size)
+                if let last = chunk.last {
+                    lastRead[kind] = last.id
+                    return (kind, MappingAhead(chunk, mapper: mapper))
+                }
+            }
+            return nil
+        }
+        var ahead = try startMapping()
+        defer { ahead?.mapping.task.cancel() }
+        while let (kind, mapping) = ahead {
+            ahead = try startMapping()
+            let (creates, chunkUpdates) = try await prepareDocuments(mapping.chunk, mapped: mapping.task.value)
             updates[kind, default: []] += chunkUpdates
-            let task = Self.launchDocuments(creates, entity: Self.entity(kind), oneByOne: oneByOne, client: client)
-            onTheWire.append((kind, Dictionary(uniqueKeysWithValues: chunk.map { ($0.id, $0) }), task))
-            if onTheWire.count >= Self.chunksOnTheWire { try await finishOldest() }
+            let done = DoneFlag()
+            let task = Self.launchDocuments(
+                creates, entity: Self.entity(kind), oneByOne: oneByOne, client: client, done: done)
+            onTheWire.append((kind, Dictionary(uniqueKeysWithValues: mapping.chunk.map { ($0.id, $0) }), task, done))
+            // Chunks that are back are recorded now (their payments can go); the pipeline waits
+            // for the oldest only when it is full.
+            while let oldest = onTheWire.first, oldest.done.isSet || onTheWire.count >= Self.chunksOnTheWire {
+                try await finishOldest()
+            }
         }
         while !onTheWire.isEmpty { try await finishOldest() }
         for kind in kinds where (totals[kind] ?? 0) > 0 {
@@ -101,14 +124,14 @@ extension Pusher {
         kind == .invoice ? "Invoice" : "CreditMemo"
     }
 
-    /// Maps and resolves a chunk (problems and blocks are recorded here) and splits it into
+    /// Resolves a mapped chunk (problems and blocks are recorded here) and splits it into
     /// creates and updates.
-    private func prepareDocuments(_ chunk: [LedgerRecord]) async throws -> (
+    private func prepareDocuments(_ chunk: [LedgerRecord], mapped: [MappedRecord<MappedPayload>]) async throws -> (
         [DocumentCreate], [(LedgerRecord, JSONValue)]
     ) {
         var prepared: [(LedgerRecord, MappedPayload)] = []
-        for record in chunk {
-            if let payload = try mapped(record) { prepared.append((record, payload)) }
+        for (record, mapping) in zip(chunk, mapped) {
+            if let payload = try accepted(record, mapping) { prepared.append((record, payload)) }
         }
         try await prefetch(prepared.map(\.1))
         var creates: [DocumentCreate] = []
@@ -131,9 +154,12 @@ extension Pusher {
 
     /// Starts the network half of a chunk in its own task.
     static func launchDocuments(
-        _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient
+        _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient, done: DoneFlag
     ) -> Task<DocumentChunkAnswer, any Error> {
-        Task { try await sendDocuments(creates, entity: entity, oneByOne: oneByOne, client: client) }
+        Task {
+            defer { done.set() }
+            return try await sendDocuments(creates, entity: entity, oneByOne: oneByOne, client: client)
+        }
     }
 
     /// The network half: looks the numbers up (`DocNumber IN (…)`, 40 at a time), then creates
@@ -144,17 +170,23 @@ extension Pusher {
     ) async throws -> DocumentChunkAnswer {
         var answer = DocumentChunkAnswer()
         let numbers = Array(Set(creates.compactMap(\.number))).sorted()
-        var rowsByNumber: [String: [JSONValue]] = [:]
-        for start in stride(from: 0, to: numbers.count, by: 40) {
-            let chunk = Array(numbers[start..<min(start + 40, numbers.count)])
-            answer.apiCalls += 1
-            let rows =
-                try await client.query(
-                    "SELECT * FROM \(entity) WHERE \(QuickBooksQuery.inList("DocNumber", chunk))")[entity]?.arrayValue
-                ?? []
-            for row in rows {
-                if let number = row["DocNumber"]?.stringValue { rowsByNumber[number, default: []].append(row) }
+        // The lookups go out together: each is one round trip the chunk's batches wait on.
+        let lists = stride(from: 0, to: numbers.count, by: 40).map { Array(numbers[$0..<min($0 + 40, numbers.count)]) }
+        answer.apiCalls += lists.count
+        let found = try await withThrowingTaskGroup(of: [JSONValue].self) { group in
+            for list in lists {
+                group.addTask {
+                    try await client.query(
+                        "SELECT * FROM \(entity) WHERE \(QuickBooksQuery.inList("DocNumber", list))")[entity]?
+                        .arrayValue
+                        ?? []
+                }
             }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        var rowsByNumber: [String: [JSONValue]] = [:]
+        for row in found {
+            if let number = row["DocNumber"]?.stringValue { rowsByNumber[number, default: []].append(row) }
         }
         var fresh: [DocumentCreate] = []
         for create in creates {
@@ -291,5 +323,29 @@ extension Pusher {
             }
         }
         if let stop { throw stop }
+    }
+}
+
+/// One chunk being decoded and mapped on a task of its own, while the push task works on the
+/// chunk before. Mapping is pure (``RecordMapper``), so nothing here touches the ledger or the
+/// run's state. It yields every few records: the cooperative pool has a thread per core, and
+/// the pacer, the answers coming back and the payments must not wait out a whole chunk.
+struct MappingAhead: Sendable {
+    static let yieldEvery = 8
+    let chunk: [LedgerRecord]
+    let task: Task<[MappedRecord<MappedPayload>], any Error>
+
+    init(_ chunk: [LedgerRecord], mapper: RecordMapper) {
+        self.chunk = chunk
+        task = Task.detached {
+            var mapped: [MappedRecord<MappedPayload>] = []
+            mapped.reserveCapacity(chunk.count)
+            for record in chunk {
+                try Task.checkCancellation()
+                mapped.append(mapper.map(try record.decoded()))
+                if mapped.count % Self.yieldEvery == 0 { await Task.yield() }
+            }
+            return mapped
+        }
     }
 }

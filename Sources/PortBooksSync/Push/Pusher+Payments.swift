@@ -108,8 +108,6 @@ final class PaymentsAlongside {
             records: [Int64: LedgerRecord], updates: [(LedgerRecord, JSONValue)],
             task: Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error>, done: DoneFlag
         )] = []
-    /// Groups on the wire before the invoice pipeline waits for the oldest.
-    static let groupsOnTheWire = 4
 
     init(pusher: Pusher) throws {
         self.pusher = pusher
@@ -152,9 +150,10 @@ final class PaymentsAlongside {
             let task = Self.launch(jobs, done: done, client: pusher.client)
             sent.append((Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) }), updates, task, done))
         }
-        // Record the groups that are back; wait (this runs between invoice chunks, so the
-        // invoices wait too) only when payments fall more than a few groups behind.
-        while let oldest = sent.first, oldest.done.isSet || sent.count > Self.groupsOnTheWire {
+        // Record the groups that are back; never wait for one here (this runs between invoice
+        // chunks, and the invoice batches are what bounds the push). Payments queued in the
+        // pacer do not hold up the number lookups either: reads are admitted before writes.
+        while let oldest = sent.first, oldest.done.isSet {
             try await recordOldest()
         }
     }
@@ -164,7 +163,9 @@ final class PaymentsAlongside {
     ) -> Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error> {
         Task {
             defer { done.set() }
-            return try await Pusher.createEach(jobs, entity: "Payment", client: client)
+            // As many as the pacer gives single requests places: payments are what fills the
+            // minute's single-request budget beside the batches.
+            return try await Pusher.createEach(jobs, entity: "Payment", client: client, concurrency: 8)
         }
     }
 

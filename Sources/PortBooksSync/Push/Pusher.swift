@@ -21,7 +21,7 @@ final class Pusher {
     let results: RunResults
     let logger: Logger
     let progress: ProgressReporter?
-    private let mapper: RecordMapper
+    let mapper: RecordMapper
     private let resolver: ReferenceResolver
     /// PortPro customer id → QuickBooks customer Id, for this run.
     private var customerIDs: [String: String] = [:]
@@ -120,8 +120,11 @@ final class Pusher {
 
     /// Maps a record; `nil` (with the problem recorded) when the mapper found problems.
     func mapped(_ record: LedgerRecord) throws -> MappedPayload? {
-        let model = try record.decoded()
-        let mapping = mapper.map(model)
+        try accepted(record, mapper.map(record.decoded()))
+    }
+
+    /// A mapping's payload; `nil` (with the problem recorded) when the mapper found problems.
+    func accepted(_ record: LedgerRecord, _ mapping: MappedRecord<MappedPayload>) throws -> MappedPayload? {
         if !mapping.problems.isEmpty {
             try problem(record, .mapping(mapping.problems))
             return nil
