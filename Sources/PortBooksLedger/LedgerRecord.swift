@@ -164,7 +164,10 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A bounded memo of content hash → record, shared by staging and the push of one process.
-/// When full it starts again empty, so a long `sync --watch` holds at most `capacity` records.
+/// When full it takes no more, so the push of a file larger than `capacity` still finds the
+/// first `capacity` records (it reads them in the order they were staged; emptying the memo
+/// when full left only the last few thousand). Staging another file starts it again empty if
+/// it is full, so a long `sync --watch` holds at most `capacity` records.
 final class StagedRecords: @unchecked Sendable {
     private let lock = NSLock()
     private var records: [String: ExportRecord] = [:]
@@ -177,8 +180,14 @@ final class StagedRecords: @unchecked Sendable {
     func insert(_ record: ExportRecord, hash: String) {
         lock.lock()
         defer { lock.unlock() }
+        if records.count < capacity { records[hash] = record }
+    }
+
+    /// A new file is being staged: empties the memo if it is full.
+    func startFile() {
+        lock.lock()
+        defer { lock.unlock() }
         if records.count >= capacity { records.removeAll(keepingCapacity: true) }
-        records[hash] = record
     }
 
     func record(hash: String) -> ExportRecord? {

@@ -236,6 +236,7 @@ public final class LedgerStore: Sendable {
         _ body: (StagingSession) throws -> Bool
     ) throws -> StagingOutcome? {
         var result: StagingOutcome?
+        CanonicalContent.staged.startFile()
         do {
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction {

@@ -47,15 +47,21 @@ struct CanonicalContentTests {
         }
     }
 
-    @Test("the memo returns what was staged under a hash, and starts again empty when full")
+    @Test("the memo returns what was staged under a hash, keeps the first records when full, and a new file empties it")
     func memo() throws {
         let memo = StagedRecords(capacity: 2)
         let records = try Self.synthetic(seed: 6, invoices: 3).filter { $0.kind == .invoice }
         memo.insert(records[0], hash: "a")
+        memo.startFile()
         memo.insert(records[1], hash: "b")
         #expect(memo.record(hash: "a") == records[0])
         memo.insert(records[2], hash: "c")
+        #expect(memo.record(hash: "a") == records[0])
+        #expect(memo.record(hash: "b") == records[1])
+        #expect(memo.record(hash: "c") == nil)
+        memo.startFile()
         #expect(memo.record(hash: "a") == nil)
+        memo.insert(records[2], hash: "c")
         #expect(memo.record(hash: "c") == records[2])
     }
 }
