@@ -17,7 +17,9 @@
    batches of 30 and the same payments one by one, serially, no pacing, waiting the minute
    out on a 429.
 4. PortBooks alone: the same import with limits off, records per second end to end.
-5. The push again at `--time-scale 60` (3,000 invoices).
+5. The push again at `--time-scale 60` (3,000 invoices), five times: at 60x a run lasts
+   about three seconds, and this machine's speed moves from one to the next, so the median
+   is reported, with the slowest and fastest runs and every run's 429s.
 `--chaos N` also runs the SIGKILL chaos import (see scripts/chaos.py for `make chaos`).
 
 Each command runs in its own child process; peak memory is that child's ru_maxrss (wait4).
@@ -39,6 +41,7 @@ PORTBOOKS = os.path.join(ROOT, ".build", "release", "portbooks")
 SANDBOX = os.path.join(ROOT, ".build", "release", "qbo-sandbox")
 EXAMPLE_SETTINGS = os.path.join(ROOT, "fixtures", "drop-example", "portbooks.toml")
 TIME_SCALE = 60
+RUNS_60X = 5
 XSD = os.path.join(ROOT, "schemas", "portpro-export.xsd")
 
 
@@ -409,7 +412,14 @@ def main():
     paced = push(size["push"], time_scale=scale, latency=latency, rerun=True, label="Push")
     plain = baseline(size["push"], scale, latency)
     free = push(size["push"], limits="off", latency=0, label="No limits")
-    at60 = push(size["push_60x"], time_scale=60, label="Push at 60x") if size["push_60x"] else None
+    at60 = None
+    if size["push_60x"]:
+        runs60 = [push(size["push_60x"], time_scale=60, label=f"Push at 60x, run {k + 1} of {RUNS_60X}")
+                  for k in range(RUNS_60X)]
+        ranked = sorted(runs60, key=lambda run: run["push_seconds"])
+        at60 = dict(ranked[len(ranked) // 2], runs=[run["push_seconds"] for run in runs60],
+                    fractions=[run["fraction"] for run in runs60],
+                    throttled_all=sum(run["throttled"] for run in runs60))
     if args.chaos > 0:
         chaos(args.chaos)
 
@@ -461,9 +471,10 @@ def main():
          f"{free['records']:,} records in {free['wall_seconds']:.2f} s, end to end"),
     ]
     if at60:
-        lines.append(("Push vs the ceiling at x60", f"{at60['fraction'] * 100:.1f} %",
-                      f"{at60['records']:,} records in {at60['push_seconds']:.2f} s vs {at60['ceiling_seconds']:.2f} s, "
-                      f"{at60['throttled']} 429s"))
+        lines.append(("Push vs the ceiling at x60 (median of 5)", f"{at60['fraction'] * 100:.1f} %",
+                      f"{at60['records']:,} records in {at60['push_seconds']:.2f} s vs {at60['ceiling_seconds']:.2f} s; "
+                      f"runs {min(at60['fractions']) * 100:.1f}-{max(at60['fractions']) * 100:.1f} %, "
+                      f"{at60['throttled_all']} 429s in all"))
     for label, value, detail in lines:
         print(f"  {label:<40} {value:>10}   {detail}")
 
