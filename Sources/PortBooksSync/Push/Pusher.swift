@@ -51,6 +51,8 @@ final class Pusher {
             ? try PaymentsAlongside(pusher: self) : nil
         let documents = [RecordKind.invoice, .creditMemo].filter { settings.sync.isEnabled($0) }
         try await pushDocuments(documents) { records in try await alongside?.invoicesRecorded(records) }
+        // The payments still to go may use the minute's requests the batches had.
+        await client.pacer.batchesDone()
         if settings.sync.isEnabled(.payment) { try await pushPayments(early: alongside) }
     }
 
