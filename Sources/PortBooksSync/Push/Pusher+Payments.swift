@@ -108,6 +108,10 @@ final class PaymentsAlongside {
             records: [Int64: LedgerRecord], updates: [(LedgerRecord, JSONValue)],
             task: Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error>, done: DoneFlag
         )] = []
+    /// Groups on the wire before the invoice pipeline waits for the oldest: enough that a push
+    /// of 3,000 invoices (a dozen groups) never waits, and a bound on what payments hold in
+    /// memory when an export has more of them than the single-request budget carries.
+    static let groupsOnTheWire = 16
 
     init(pusher: Pusher) throws {
         self.pusher = pusher
@@ -150,10 +154,10 @@ final class PaymentsAlongside {
             let task = Self.launch(jobs, done: done, client: pusher.client)
             sent.append((Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) }), updates, task, done))
         }
-        // Record the groups that are back; never wait for one here (this runs between invoice
-        // chunks, and the invoice batches are what bounds the push). Payments queued in the
-        // pacer do not hold up the number lookups either: reads are admitted before writes.
-        while let oldest = sent.first, oldest.done.isSet {
+        // Record the groups that are back; wait for one (this runs between invoice chunks, so
+        // the invoices wait too) only when payments fall far behind. Payments queued in the
+        // pacer do not hold up the number lookups: reads are admitted before writes.
+        while let oldest = sent.first, oldest.done.isSet || sent.count > Self.groupsOnTheWire {
             try await recordOldest()
         }
     }
