@@ -68,11 +68,8 @@ extension Pusher {
         var lastRead: [RecordKind: Int64] = [:]
         let oneByOne = settings.invoices.docNumber == .quickbooks
         var updates: [RecordKind: [(LedgerRecord, JSONValue)]] = [:]
-        var onTheWire:
-            [(
-                kind: RecordKind, records: [Int64: LedgerRecord], task: Task<DocumentChunkAnswer, any Error>,
-                done: DoneFlag
-            )] = []
+        var onTheWire: [(kind: RecordKind, records: [Int64: LedgerRecord], task: TrackedTask<DocumentChunkAnswer>)] =
+            []
         defer { for step in onTheWire { step.task.cancel() } }
         var done: [RecordKind: Int] = [:]
         func finishOldest() async throws {
@@ -105,13 +102,11 @@ extension Pusher {
             ahead = try startMapping()
             let (creates, chunkUpdates) = try await prepareDocuments(mapping.chunk, mapped: mapping.task.value)
             updates[kind, default: []] += chunkUpdates
-            let done = DoneFlag()
-            let task = Self.launchDocuments(
-                creates, entity: Self.entity(kind), oneByOne: oneByOne, client: client, done: done)
-            onTheWire.append((kind, Dictionary(uniqueKeysWithValues: mapping.chunk.map { ($0.id, $0) }), task, done))
+            let task = Self.launchDocuments(creates, entity: Self.entity(kind), oneByOne: oneByOne, client: client)
+            onTheWire.append((kind, Dictionary(uniqueKeysWithValues: mapping.chunk.map { ($0.id, $0) }), task))
             // Chunks that are back are recorded now (their payments can go); the pipeline waits
             // for the oldest only when it is full.
-            while let oldest = onTheWire.first, oldest.done.isSet || onTheWire.count >= Self.chunksOnTheWire {
+            while let oldest = onTheWire.first, oldest.task.isDone || onTheWire.count >= Self.chunksOnTheWire {
                 try await finishOldest()
             }
         }
@@ -156,12 +151,9 @@ extension Pusher {
 
     /// Starts the network half of a chunk in its own task.
     static func launchDocuments(
-        _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient, done: DoneFlag
-    ) -> Task<DocumentChunkAnswer, any Error> {
-        Task {
-            defer { done.set() }
-            return try await sendDocuments(creates, entity: entity, oneByOne: oneByOne, client: client)
-        }
+        _ creates: [DocumentCreate], entity: String, oneByOne: Bool, client: QuickBooksClient
+    ) -> TrackedTask<DocumentChunkAnswer> {
+        TrackedTask { try await sendDocuments(creates, entity: entity, oneByOne: oneByOne, client: client) }
     }
 
     /// The network half: looks the numbers up (`DocNumber IN (…)`, 40 at a time), then creates

@@ -106,7 +106,7 @@ final class PaymentsAlongside {
     private var sent:
         [(
             records: [Int64: LedgerRecord], updates: [(LedgerRecord, JSONValue)],
-            task: Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error>, done: DoneFlag
+            task: TrackedTask<[Int64: Result<JSONValue, QuickBooksFault>]>
         )] = []
     /// Groups on the wire before the invoice pipeline waits for the oldest: enough that a push
     /// of 3,000 invoices (a dozen groups) never waits, and a bound on what payments hold in
@@ -150,23 +150,21 @@ final class PaymentsAlongside {
         }
         if !ready.isEmpty {
             let (jobs, updates) = try await pusher.preparePayments(ready)
-            let done = DoneFlag()
-            let task = Self.launch(jobs, done: done, client: pusher.client)
-            sent.append((Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) }), updates, task, done))
+            let task = Self.launch(jobs, client: pusher.client)
+            sent.append((Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) }), updates, task))
         }
         // Record the groups that are back; wait for one (this runs between invoice chunks, so
         // the invoices wait too) only when payments fall far behind. Payments queued in the
         // pacer do not hold up the number lookups: reads are admitted before writes.
-        while let oldest = sent.first, oldest.done.isSet || sent.count > Self.groupsOnTheWire {
+        while let oldest = sent.first, oldest.task.isDone || sent.count > Self.groupsOnTheWire {
             try await recordOldest()
         }
     }
 
     private static func launch(
-        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], done: DoneFlag, client: QuickBooksClient
-    ) -> Task<[Int64: Result<JSONValue, QuickBooksFault>], any Error> {
-        Task {
-            defer { done.set() }
+        _ jobs: [(recordID: Int64, json: JSONValue, requestID: RequestID)], client: QuickBooksClient
+    ) -> TrackedTask<[Int64: Result<JSONValue, QuickBooksFault>]> {
+        TrackedTask {
             // As many as the pacer gives single requests places: payments are what fills the
             // minute's single-request budget beside the batches.
             return try await Pusher.createEach(jobs, entity: "Payment", client: client, concurrency: 8)
@@ -187,8 +185,26 @@ final class PaymentsAlongside {
     }
 }
 
-/// Whether a task's work is over, readable without awaiting the task.
-final class DoneFlag: @unchecked Sendable {
+/// A task whose end can be seen without awaiting it: the push records what is back between
+/// chunks and waits only when too much is on the wire.
+struct TrackedTask<Success: Sendable>: Sendable {
+    let task: Task<Success, any Error>
+    private let flag = DoneFlag()
+
+    init(_ operation: @escaping @Sendable () async throws -> Success) {
+        let flag = flag
+        task = Task {
+            defer { flag.set() }
+            return try await operation()
+        }
+    }
+
+    var isDone: Bool { flag.isSet }
+    var value: Success { get async throws { try await task.value } }
+    func cancel() { task.cancel() }
+}
+
+private final class DoneFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
 
