@@ -61,7 +61,7 @@ public actor RealmPacer {
     }
 
     /// Waits until a request of `kind` may start, and admits it. A `read` single (a lookup or
-    /// query) is handed a free slot before the writes waiting for one.
+    /// query) is handed a free place before the writes waiting for one.
     public func acquire(_ kind: Kind, read: Bool = false) async throws -> Permit {
         let ahead =
             kind == .batch ? batchWaiters.count : read ? readWaiters.count : readWaiters.count + singleWaiters.count
@@ -123,7 +123,7 @@ public actor RealmPacer {
     }
 
     /// Marks the request of `permit` finished (its response read, or the attempt abandoned),
-    /// freeing its in-flight slot. `responseAt`, when known, is when the response had arrived
+    /// freeing its place and its room in flight. `responseAt`, when known, is when the response had arrived
     /// (the transport's clock, taken as the transfer ended): QuickBooks counted the request
     /// before answering it, so its windows may count from then rather than from now, which on
     /// a busy machine is a scheduling delay later.
@@ -169,11 +169,11 @@ public actor RealmPacer {
         for age in singles where age >= .zero { schedule.recordPast(.single, at: now - age) }
     }
 
-    /// Runs `body` as one admitted request of `kind`, releasing the slot however it ends.
+    /// Runs `body` as one admitted request of `kind`, releasing it however it ends.
     public nonisolated func run<T: Sendable>(
-        _ kind: Kind, read: Bool = false, _ body: @Sendable () async throws -> T
+        _ kind: Kind, _ body: @Sendable () async throws -> T
     ) async throws -> T {
-        let permit = try await acquire(kind, read: read)
+        let permit = try await acquire(kind)
         do {
             let result = try await body()
             await release(permit)
