@@ -293,28 +293,36 @@ public final class LedgerStore: Sendable {
         -> [LedgerRecord]
     {
         try read { db in
-            let marks = states.map { _ in "?" }.joined(separator: ", ")
-            var arguments: [any DatabaseValueConvertible] = [kind.rawValue]
-            arguments += states.map(\.rawValue)
-            var sql = "SELECT * FROM records WHERE kind = ? AND state IN (\(marks))"
+            let filter = Self.kindAndStates(kind, states)
+            var arguments = filter.arguments
+            var sql = "SELECT * FROM records WHERE \(filter.sql)"
             if let after {
                 sql += " AND id > ?"
-                arguments.append(after)
+                arguments += [after]
             }
             sql += " ORDER BY id"
             if let limit { sql += " LIMIT \(max(0, limit))" }
-            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
                 .map(LedgerRecord.init)
         }
+    }
+
+    /// `kind = ? AND state IN (?, …)` and its arguments, for the reads by kind and state.
+    private static func kindAndStates(_ kind: RecordKind, _ states: [RecordState]) -> (
+        sql: String, arguments: StatementArguments
+    ) {
+        let marks = states.map { _ in "?" }.joined(separator: ", ")
+        return ("kind = ? AND state IN (\(marks))", StatementArguments([kind.rawValue] + states.map(\.rawValue)))
     }
 
     /// How many records of `kind` are in `states`.
     public func count(kind: RecordKind, states: [RecordState]) throws -> Int {
         try read { db in
-            let marks = states.map { _ in "?" }.joined(separator: ", ")
+            let filter = Self.kindAndStates(kind, states)
             return try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM records WHERE kind = ? AND state IN (\(marks))",
-                arguments: StatementArguments([kind.rawValue] + states.map(\.rawValue))) ?? 0
+                db, sql: "SELECT COUNT(*) FROM records WHERE \(filter.sql)",
+                arguments: filter.arguments)
+                ?? 0
         }
     }
 
@@ -325,13 +333,13 @@ public final class LedgerStore: Sendable {
         named: [(customerID: String, recordID: Int64)], unnamed: [LedgerRecord]
     ) {
         try read { db in
-            let marks = states.map { _ in "?" }.joined(separator: ", ")
-            let arguments = StatementArguments([kind.rawValue] + states.map(\.rawValue))
+            let filter = Self.kindAndStates(kind, states)
+            let arguments = filter.arguments
             let named = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT customer_portpro_id, MIN(id) AS first FROM records
-                    WHERE kind = ? AND state IN (\(marks)) AND customer_portpro_id IS NOT NULL
+                    WHERE \(filter.sql) AND customer_portpro_id IS NOT NULL
                     GROUP BY customer_portpro_id ORDER BY first
                     """, arguments: arguments
             ).map { row -> (customerID: String, recordID: Int64) in (row["customer_portpro_id"], row["first"]) }
@@ -339,7 +347,7 @@ public final class LedgerStore: Sendable {
                 db,
                 sql: """
                     SELECT * FROM records
-                    WHERE kind = ? AND state IN (\(marks)) AND customer_portpro_id IS NULL ORDER BY id
+                    WHERE \(filter.sql) AND customer_portpro_id IS NULL ORDER BY id
                     """, arguments: arguments
             ).map(LedgerRecord.init)
             return (named, unnamed)
