@@ -43,7 +43,8 @@ import Testing
         let token = try #require(try JSONParser.parse(Array(tokenData))["access_token"]?.stringValue)
 
         var create = URLRequest(
-            url: try #require(URL(string: "\(base)/v3/company/9341453050000000/customer?minorversion=75")))
+            url: try #require(
+                URL(string: "\(base)/v3/company/9341453050000000/customer?minorversion=75&requestid=survive-1")))
         create.httpMethod = "POST"
         create.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         create.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -61,5 +62,13 @@ import Testing
         #expect(String(decoding: dump.body, as: UTF8.self).contains("Survives Restart"))
         let tokenStillValid = await restarted.oauth.check(authorization: "Bearer \(token)", now: Date())
         #expect(tokenStillValid == .valid)
+        // The requestid's reply was kept too: the same request replays it byte for byte.
+        let replay = await restarted.perform(
+            APIRequest(
+                method: "POST", realm: "9341453050000000", segments: ["customer"],
+                query: ["minorversion": "75", "requestid": "survive-1"],
+                body: Array(#"{"DisplayName":"Survives Restart"}"#.utf8), contentType: "application/json",
+                authorization: nil, path: "/v3/company/9341453050000000/customer"))
+        #expect(replay.serialized().body == Array(created))
     }
 }

@@ -134,10 +134,10 @@ final class Company {
     }
 }
 
-/// A response kept for `requestid` replay.
+/// A response kept for `requestid` replay (its JSON, written again for each replay).
 struct StoredReply: Sendable, Equatable {
     var status: Int
-    var body: String
+    var body: JSONValue
 }
 
 /// A non-empty string member; SDKs send `""` for fields they leave unset.

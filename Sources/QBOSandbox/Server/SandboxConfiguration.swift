@@ -44,6 +44,9 @@ public struct SandboxReply: Sendable, Equatable {
     public var headers: [String: String] = [:]
     /// Close the connection without sending anything (`dropAfterCommit`).
     public var dropConnection = false
+    /// A JSON body not written yet: `serialized()` writes it into `body`, after the engine's
+    /// actor has moved on to the next request.
+    var pendingJSON: JSONValue?
 
     public init(status: Int, contentType: String, body: [UInt8], headers: [String: String] = [:]) {
         self.status = status
@@ -54,6 +57,22 @@ public struct SandboxReply: Sendable, Equatable {
 
     static func json(_ value: JSONValue, status: Int = 200) -> SandboxReply {
         SandboxReply(status: status, contentType: "application/json;charset=UTF-8", body: value.serializedBytes())
+    }
+
+    /// A JSON reply whose body is written by `serialized()`.
+    static func deferredJSON(_ value: JSONValue, status: Int = 200) -> SandboxReply {
+        var reply = SandboxReply(status: status, contentType: "application/json;charset=UTF-8", body: [])
+        reply.pendingJSON = value
+        return reply
+    }
+
+    /// The reply with its body written.
+    func serialized() -> SandboxReply {
+        guard let value = pendingJSON else { return self }
+        var reply = self
+        reply.body = value.serializedBytes()
+        reply.pendingJSON = nil
+        return reply
     }
 
     static func text(_ text: String, status: Int, contentType: String = "text/plain;charset=UTF-8") -> SandboxReply {
@@ -72,6 +91,10 @@ struct APIRequest: Sendable {
     var contentType: String?
     var authorization: String?
     var path: String
+    /// The body parsed as JSON, when it was parsed before the request reached the engine's
+    /// actor (the responder does so for every POST, so that the actor serves one request while
+    /// other bodies are parsed).
+    var parsedBody: Result<JSONValue, JSONParseError>?
 
     var isBatch: Bool { segments == ["batch"] }
 

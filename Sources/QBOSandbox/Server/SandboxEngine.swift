@@ -124,7 +124,7 @@ public actor SandboxEngine {
         var o = JSONObject()
         o[key] = value
         o["time"] = .string(time.responseTime(now))
-        return .json(.object(o))
+        return .deferredJSON(.object(o))
     }
 
     func render(_ fault: QBOFault) -> SandboxReply {
@@ -149,8 +149,7 @@ public actor SandboxEngine {
                     ))
             }
             if let stored = company.replies[rid] {
-                return SandboxReply(
-                    status: stored.status, contentType: "application/json;charset=UTF-8", body: Array(stored.body.utf8))
+                return .deferredJSON(stored.body, status: stored.status)
             }
         }
         let reply: SandboxReply
@@ -162,7 +161,8 @@ public actor SandboxEngine {
         if (request.isWrite || request.isBatch), let rid = request.query["requestid"],
             (200..<300).contains(reply.status)
         {
-            company.replies[rid] = StoredReply(status: reply.status, body: String(decoding: reply.body, as: UTF8.self))
+            company.replies[rid] = StoredReply(
+                status: reply.status, body: reply.pendingJSON ?? (try? JSONParser.parse(reply.body)) ?? .null)
             company.dirty = true
         }
         return reply
@@ -195,7 +195,7 @@ public actor SandboxEngine {
             return envelope(kind.name, .object(try company.read(kind, id)))
         case ("POST", _, 1):
             guard let kind = EntityKind.forResource(first) else { throw unknownPath(request) }
-            let body = try parseObject(request.body)
+            let body = try parseObject(request)
             let result = try write(
                 kind, operation: request.query["operation"], include: request.query["include"], body, company)
             return envelope(kind.name, .object(result))
@@ -209,9 +209,9 @@ public actor SandboxEngine {
             "Could not find resource for relative : \(request.path) of full path: http://127.0.0.1\(request.path)")
     }
 
-    private func parseObject(_ bytes: [UInt8]) throws(QBOFault) -> JSONObject {
+    private func parseObject(_ request: APIRequest) throws(QBOFault) -> JSONObject {
         do {
-            let value = try JSONParser.parse(bytes)
+            let value = try request.parsedBody?.get() ?? JSONParser.parse(request.body)
             guard let obj = value.objectValue else { throw QBOFault.requestBody("request body must be a JSON object") }
             return obj
         } catch let e as JSONParseError {
@@ -252,7 +252,7 @@ public actor SandboxEngine {
     /// `POST /batch`: up to 30 items, each answered with its `bId` and an entity, a
     /// QueryResponse or a Fault (HTTP 200 throughout); items do not see each other's creates.
     private func batch(_ request: APIRequest, _ company: Company) throws(QBOFault) -> SandboxReply {
-        let body = try parseObject(request.body)
+        let body = try parseObject(request)
         guard let items = body["BatchItemRequest"]?.arrayValue else { throw QBOFault.required("BatchItemRequest") }
         if items.count > 30 { throw QBOFault.batchTooLarge(items.count) }
         let rid = request.query["requestid"] ?? ""

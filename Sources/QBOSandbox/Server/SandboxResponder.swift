@@ -37,9 +37,14 @@ struct SandboxResponder: HTTPResponder {
         if segments.first == "_sandbox" {
             reply = await testAPI(method: method, segments: Array(segments.dropFirst()), body: body)
         } else if segments.count >= 3, segments[0] == "v3", segments[1].lowercased() == "company" {
-            let api = APIRequest(
+            var api = APIRequest(
                 method: method, realm: segments[2], segments: Array(segments.dropFirst(3)), query: query, body: body,
                 contentType: request.headers[.contentType], authorization: authorization, path: path)
+            // Parsed here, off the engine's actor: a batch's body is the largest part of its
+            // work, and requests queued behind it should not wait for it.
+            if method == "POST", !body.isEmpty {
+                api.parsedBody = Result { () throws(JSONParseError) in try JSONParser.parse(body) }
+            }
             switch await engine.admit(api) {
             case .reply(let r):
                 reply = r
@@ -51,7 +56,8 @@ struct SandboxResponder: HTTPResponder {
                     await context.closeConnection()
                     throw CancellationError()
                 }
-                reply = served
+                // Written here, off the engine's actor, for the same reason.
+                reply = served.serialized()
             }
         } else if method == "GET", path == "/connect/oauth2" {
             reply = await engine.authorize(query: query)
@@ -81,7 +87,8 @@ struct SandboxResponder: HTTPResponder {
         return Self.response(reply)
     }
 
-    static func response(_ reply: SandboxReply) -> Response {
+    static func response(_ pending: SandboxReply) -> Response {
+        let reply = pending.serialized()
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType
         headers[.contentLength] = String(reply.body.count)

@@ -84,7 +84,12 @@ extension Company {
             del[entity] = .object(o)
         }
         var reps = JSONObject()
-        for (rid, r) in replies { reps[rid] = ["status": .number(Decimal(r.status)), "body": .string(r.body)] }
+        for (rid, r) in replies {
+            reps[rid] = [
+                "status": .number(Decimal(r.status)),
+                "body": .string(String(decoding: r.body.serializedBytes(), as: UTF8.self)),
+            ]
+        }
         var counts = JSONObject()
         for (k, v) in counters { counts[k] = .number(Decimal(v)) }
         var docs = JSONObject()
@@ -113,7 +118,7 @@ extension Company {
             for (id, stamp) in byId.objectValue?.pairs ?? [] { c.deleted[entity, default: [:]][id] = stamp.stringValue }
         }
         for (rid, r) in value["replies"]?.objectValue?.pairs ?? [] {
-            if let body = r["body"]?.stringValue {
+            if let text = r["body"]?.stringValue, let body = try? JSONParser.parse(text) {
                 c.replies[rid] = StoredReply(
                     status: Int(r["status"]?.decimalValue?.description ?? "200") ?? 200, body: body)
             }
