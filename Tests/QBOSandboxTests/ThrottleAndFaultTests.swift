@@ -93,7 +93,7 @@ import Testing
         var eleventh: Int?
         if case .reply(let r) = await engine.admit(request) { eleventh = r.status }
         #expect(eleventh == 429)
-        await engine.release(realm: "1")
+        engine.release(realm: "1")
         let stats = await engine.statsReply()
         #expect((try JSONParser.parse(stats.body))["peakConcurrency"]?.decimalValue == 10)
     }

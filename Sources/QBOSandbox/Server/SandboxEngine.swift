@@ -13,7 +13,9 @@ public actor SandboxEngine {
     var faults = FaultSettings()
     var random = SeededGenerator(seed: 0)
     var throttles: [String: ThrottleWindows] = [:]
-    var inFlight: [String: Int] = [:]
+    /// Requests admitted and not yet answered, by realm: kept outside the actor, so that a
+    /// request leaves it when its reply is written (off the actor) without another hop onto it.
+    nonisolated let inFlight = InFlightCounts()
     let logger: Logger
 
     public init(configuration: SandboxConfiguration, logger: Logger = Logger(label: "qbo-sandbox")) {
@@ -65,7 +67,7 @@ public actor SandboxEngine {
         case .expired(let d), .invalid(let d): return .reply(Self.gatewayAuthFailure(detail: d, now: now))
         }
         let realm = request.realm
-        let current = inFlight[realm] ?? 0
+        let current = inFlight.count(realm)
         if configuration.enforceLimits {
             var windows = throttles[realm] ?? ThrottleWindows(timeScale: configuration.timeScale)
             let refusal = windows.admit(now: now, isBatch: request.isBatch, inFlight: current)
@@ -77,14 +79,38 @@ public actor SandboxEngine {
             return .reply(render(QBOFault.systemFailure()))
         }
         let drop = request.isWrite || request.isBatch ? random.chance(faults.dropAfterCommit) : false
-        inFlight[realm] = current + 1
+        inFlight.enter(realm)
         stats.peakConcurrency = max(stats.peakConcurrency, current + 1)
         return .proceed(latencyMs: configuration.latencyMs + faults.latencyMs, dropAfterCommit: drop)
     }
 
+    /// What became of a request handed to `serve`.
+    enum Served: Sendable {
+        /// Refused by `admit`: nothing to release.
+        case refused(SandboxReply)
+        /// Admitted and performed in the same turn of the actor; `release` it once its reply
+        /// is written.
+        case performed(SandboxReply, dropAfterCommit: Bool)
+        /// Admitted with a latency to wait out: `perform` it after, then `release` it.
+        case delayed(latencyMs: Int, dropAfterCommit: Bool)
+    }
+
+    /// Admits the request and, when no latency is configured, performs it in the same turn of
+    /// the actor (one hop onto it per request instead of two).
+    func serve(_ request: APIRequest) -> Served {
+        switch admit(request) {
+        case .reply(let reply):
+            return .refused(reply)
+        case .proceed(let latency, let drop) where latency > 0:
+            return .delayed(latencyMs: latency, dropAfterCommit: drop)
+        case .proceed(_, let drop):
+            return .performed(perform(request), dropAfterCommit: drop)
+        }
+    }
+
     /// Frees the concurrency slot taken by `admit`.
-    func release(realm: String) {
-        inFlight[realm] = max(0, (inFlight[realm] ?? 1) - 1)
+    nonisolated func release(realm: String) {
+        inFlight.leave(realm)
     }
 
     func throttled(_ reason: String) -> SandboxReply {
@@ -334,5 +360,30 @@ public actor SandboxEngine {
             kinds.append(kind)
         }
         return company.changes(entities: kinds, since: since, time: time)
+    }
+}
+
+/// Requests in flight per realm, behind a lock (read and counted up by the engine's actor,
+/// counted down wherever a reply has been written).
+final class InFlightCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+
+    func count(_ realm: String) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return counts[realm] ?? 0
+    }
+
+    func enter(_ realm: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        counts[realm, default: 0] += 1
+    }
+
+    func leave(_ realm: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        counts[realm] = max(0, (counts[realm] ?? 1) - 1)
     }
 }

@@ -45,20 +45,24 @@ struct SandboxResponder: HTTPResponder {
             if method == "POST", !body.isEmpty {
                 api.parsedBody = Result { () throws(JSONParseError) in try JSONParser.parse(body) }
             }
-            switch await engine.admit(api) {
-            case .reply(let r):
-                reply = r
-            case .proceed(let latency, let drop):
-                if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
-                let served = await engine.perform(api)
-                await engine.release(realm: api.realm)
-                if drop, (200..<300).contains(served.status) {
-                    await context.closeConnection()
-                    throw CancellationError()
-                }
-                // Written here, off the engine's actor, for the same reason.
-                reply = served.serialized()
+            let served: SandboxReply
+            let drop: Bool
+            switch await engine.serve(api) {
+            case .refused(let refusal):
+                return Self.response(refusal)
+            case .performed(let performed, let dropAfterCommit):
+                (served, drop) = (performed, dropAfterCommit)
+            case .delayed(let latency, let dropAfterCommit):
+                try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000)
+                (served, drop) = (await engine.perform(api), dropAfterCommit)
             }
+            // The request is in flight until its reply is written (here, off the actor).
+            defer { engine.release(realm: api.realm) }
+            if drop, (200..<300).contains(served.status) {
+                await context.closeConnection()
+                throw CancellationError()
+            }
+            return Self.response(served)
         } else if method == "GET", path == "/connect/oauth2" {
             reply = await engine.authorize(query: query)
         } else if method == "POST", path == "/oauth2/v1/tokens/bearer" {
@@ -88,6 +92,7 @@ struct SandboxResponder: HTTPResponder {
     }
 
     static func response(_ pending: SandboxReply) -> Response {
+        // Written here, off the engine's actor, for the same reason as the parse above.
         let reply = pending.serialized()
         var headers = HTTPFields()
         headers[.contentType] = reply.contentType
