@@ -295,7 +295,7 @@ public final class LedgerStore: Sendable {
         try read { db in
             let filter = Self.kindAndStates(kind, states)
             var arguments = filter.arguments
-            var sql = "SELECT * FROM records WHERE \(filter.sql)"
+            var sql = "SELECT \(LedgerRecord.columns) FROM records WHERE \(filter.sql)"
             if let after {
                 sql += " AND id > ?"
                 arguments += [after]
@@ -346,7 +346,7 @@ public final class LedgerStore: Sendable {
             let unnamed = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM records
+                    SELECT \(LedgerRecord.columns) FROM records
                     WHERE \(filter.sql) AND customer_portpro_id IS NULL ORDER BY id
                     """, arguments: arguments
             ).map(LedgerRecord.init)
@@ -357,7 +357,8 @@ public final class LedgerStore: Sendable {
     public func record(kind: RecordKind, portproID: String) throws -> LedgerRecord? {
         try read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM records WHERE kind = ? AND portpro_id = ?"),
+                db.cachedStatement(
+                    sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND portpro_id = ?"),
                 arguments: [kind.rawValue, portproID]
             ).map(LedgerRecord.init)
         }
@@ -365,14 +366,15 @@ public final class LedgerStore: Sendable {
 
     public func record(id: Int64) throws -> LedgerRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM records WHERE id = ?", arguments: [id]).map(LedgerRecord.init)
+            try Row.fetchOne(db, sql: "SELECT \(LedgerRecord.columns) FROM records WHERE id = ?", arguments: [id]).map(
+                LedgerRecord.init)
         }
     }
 
     public func records(kind: RecordKind, number: String) throws -> [LedgerRecord] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM records WHERE kind = ? AND number = ? ORDER BY id",
+                db, sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND number = ? ORDER BY id",
                 arguments: [kind.rawValue, number]
             ).map(LedgerRecord.init)
         }
@@ -386,7 +388,8 @@ public final class LedgerStore: Sendable {
                 let chunk = Array(portproIDs[start..<min(start + 500, portproIDs.count)])
                 let marks = chunk.map { _ in "?" }.joined(separator: ", ")
                 found += try Row.fetchAll(
-                    db.cachedStatement(sql: "SELECT * FROM records WHERE kind = ? AND portpro_id IN (\(marks))"),
+                    db.cachedStatement(
+                        sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND portpro_id IN (\(marks))"),
                     arguments: StatementArguments([kind.rawValue] + chunk)
                 ).map(LedgerRecord.init)
             }
@@ -400,7 +403,7 @@ public final class LedgerStore: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM records WHERE state IN ('problem', 'blocked')
+                    SELECT \(LedgerRecord.columns) FROM records WHERE state IN ('problem', 'blocked')
                     ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'invoice' THEN 1 WHEN 'credit_memo' THEN 2 ELSE 3 END, id
                     """
             ).map(LedgerRecord.init)
@@ -419,7 +422,8 @@ public final class LedgerStore: Sendable {
             if onlyWithoutQBID { conditions.append("qb_id IS NULL") }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM records \(filter) ORDER BY kind, id", arguments: StatementArguments(arguments)
+                db, sql: "SELECT \(LedgerRecord.columns) FROM records \(filter) ORDER BY kind, id",
+                arguments: StatementArguments(arguments)
             ).map(LedgerRecord.init)
         }
     }
