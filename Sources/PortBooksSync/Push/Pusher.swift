@@ -148,7 +148,7 @@ final class Pusher {
                 default: resolver.id(for: reference)
                 }
             }
-            return try JSONValueEncoder.encode(resolved)
+            return PayloadJSON.json(resolved)
         } catch let missing as UnresolvedReferencesError {
             try problem(record, .unknownNames(missing.missing))
             return nil
