@@ -22,13 +22,20 @@ public struct TemplateContext: Hashable, Sendable {
         guard let value else { return }
         let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { return }
-        objects[scope, default: [:]][name] = .text(trimmed)
+        store(.text(trimmed), scope, name)
     }
 
     /// Stores a flag when `value` is true; a false flag is simply absent.
     public mutating func set(_ scope: TemplateScope, _ name: String, flag value: Bool) {
         guard value else { return }
-        objects[scope, default: [:]][name] = .flag
+        store(.flag, scope, name)
+    }
+
+    /// A scope's values start with room for all of them (a charge has ten, a load eighteen),
+    /// so building a context does not grow each dictionary three times over.
+    private mutating func store(_ value: Value, _ scope: TemplateScope, _ name: String) {
+        if objects[scope] == nil { objects[scope] = Dictionary(minimumCapacity: 20) }
+        objects[scope]?[name] = value
     }
 
     /// Removes a value.
@@ -46,7 +53,11 @@ public struct TemplateContext: Hashable, Sendable {
     public func merging(_ other: TemplateContext) -> TemplateContext {
         var result = self
         for (scope, values) in other.objects {
-            result.objects[scope, default: [:]].merge(values) { _, new in new }
+            if result.objects[scope] == nil {
+                result.objects[scope] = values
+            } else {
+                result.objects[scope]?.merge(values) { _, new in new }
+            }
         }
         return result
     }
