@@ -24,6 +24,39 @@ import Testing
         #expect(!encoded.contains("0.10000"))
     }
 
+    /// Numbers are read from their digits when they are money-shaped and by Foundation
+    /// otherwise: either way the value, and its text, are what `Decimal(string:)` gives.
+    @Test func numbersReadAsFoundationReadsThem() throws {
+        let posix = Locale(identifier: "en_US_POSIX")
+        var literals = [
+            "0", "-0", "0.00", "-0.00", "7", "007", "-12.5", "337.50", "99999999999.99", "1234567890123.123456",
+            "12345678901234.5", "1.1234567", "123456789012345678901234", "1e3", "1.5E-2", "-2.5e+2", "0.000001",
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: UInt64) -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 33) % bound
+        }
+        for _ in 0..<2_000 {
+            var text = next(3) == 0 ? "-" : ""
+            text += String(next(9) + 1)
+            for _ in 0..<next(16) { text += String(next(10)) }
+            let fraction = next(9)
+            if fraction > 0 {
+                text += "."
+                for _ in 0..<fraction { text += String(next(10)) }
+            }
+            if next(10) == 0 { text += "e" + String(Int(next(7)) - 3) }
+            literals.append(text)
+        }
+        for text in literals {
+            let parsed = try JSONValue.decode(Data("[\(text)]".utf8))[0]?.decimalValue
+            let expected = try #require(Decimal(string: text, locale: posix))
+            #expect(parsed == expected, "\(text)")
+            #expect(parsed?.description == expected.description, "\(text)")
+        }
+    }
+
     @Test func encodingIsCanonical() throws {
         let first: JSONValue = ["b": 1, "a": ["y": true, "x": "s"]]
         let second: JSONValue = ["a": ["x": "s", "y": true], "b": 1]
