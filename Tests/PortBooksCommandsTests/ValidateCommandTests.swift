@@ -60,6 +60,12 @@ struct ValidateCommandTests {
             #expect(output.stderr.range(of: pattern, options: .regularExpression) != nil, "\(file)")
         }
         #expect(!output.stderr.contains("Fatal error"))
+        // Nothing else reaches stderr: libxml2 reports through PortBooks' handlers, never with
+        // its own `file:line: parser error : …` lines.
+        let located = #"^fixtures/invalid/[^:]+:[0-9]+:[0-9]+: error: .+ \[[a-z-]+\]$"#
+        for line in output.stderr.split(separator: "\n") {
+            #expect(String(line).range(of: located, options: .regularExpression) != nil, "\(line)")
+        }
     }
 
     @Test("usage errors exit 64")
