@@ -85,6 +85,7 @@ import Testing
             _ = try await api.post("invoice?operation=delete", #"{"Id":"\#(id)","SyncToken":"0"}"#)
             let replay = try await api.post("invoice?requestid=inv-42", body)
             #expect(replay.json["Invoice"]?["Id"]?.stringValue == id)
+            #expect(replay.text == first.text)
             let other = try await api.post("invoice?requestid=inv-42", body, realm: "123145")
             #expect(other.json["Invoice"]?["Id"]?.stringValue != nil)
             #expect(other.text != first.text)

@@ -134,10 +134,13 @@ final class Company {
     }
 }
 
-/// A response kept for `requestid` replay (its JSON, written again for each replay).
+/// A response kept for `requestid` replay (its JSON, written again for each replay, off the
+/// engine's actor).
 struct StoredReply: Sendable, Equatable {
     var status: Int
     var body: JSONValue
+    /// The body's text, once `--state` has saved it (each reply is written for saving once).
+    var savedText: String?
 }
 
 /// A non-empty string member; SDKs send `""` for fields they leave unset.

@@ -42,7 +42,7 @@ struct SandboxResponder: HTTPResponder {
                 contentType: request.headers[.contentType], authorization: authorization, path: path)
             // Parsed here, off the engine's actor: a batch's body is the largest part of its
             // work, and requests queued behind it should not wait for it.
-            if method == "POST", !body.isEmpty {
+            if method == "POST", !body.isEmpty, api.contentType?.lowercased().contains("json") == true {
                 api.parsedBody = Result { () throws(JSONParseError) in try JSONParser.parse(body) }
             }
             let served: SandboxReply

@@ -85,10 +85,9 @@ extension Company {
         }
         var reps = JSONObject()
         for (rid, r) in replies {
-            reps[rid] = [
-                "status": .number(Decimal(r.status)),
-                "body": .string(String(decoding: r.body.serializedBytes(), as: UTF8.self)),
-            ]
+            let text = r.savedText ?? String(decoding: r.body.serializedBytes(), as: UTF8.self)
+            if r.savedText == nil { replies[rid]?.savedText = text }
+            reps[rid] = ["status": .number(Decimal(r.status)), "body": .string(text)]
         }
         var counts = JSONObject()
         for (k, v) in counters { counts[k] = .number(Decimal(v)) }
@@ -120,7 +119,7 @@ extension Company {
         for (rid, r) in value["replies"]?.objectValue?.pairs ?? [] {
             if let text = r["body"]?.stringValue, let body = try? JSONParser.parse(text) {
                 c.replies[rid] = StoredReply(
-                    status: Int(r["status"]?.decimalValue?.description ?? "200") ?? 200, body: body)
+                    status: Int(r["status"]?.decimalValue?.description ?? "200") ?? 200, body: body, savedText: text)
             }
         }
         c.rebuildLinks()
