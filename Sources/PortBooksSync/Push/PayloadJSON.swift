@@ -2,8 +2,8 @@ import Foundation
 import PortBooksCore
 import PortBooksQuickBooks
 
-/// The JSON of a mapped payload, written field by field: the same value `JSONValueEncoder`
-/// gives from the payloads' `Encodable` conformances (a test holds the two equal), without
+/// The JSON of a mapped payload, written field by field: the same value as the payloads'
+/// `Encodable` conformances give through JSONEncoder (a test holds the two equal), without
 /// the cost of `Encoder` containers, which was a tenth of the push's CPU.
 enum PayloadJSON {
     static func json(_ payload: MappedPayload) -> JSONValue {
