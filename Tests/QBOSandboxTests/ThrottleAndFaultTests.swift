@@ -77,6 +77,41 @@ import Testing
         }
     }
 
+    /// A request served in one turn of the engine stays in flight until its reply has been
+    /// written and it is released; then the count is back to zero.
+    @Test func aServedRequestStaysInFlightUntilReleased() async throws {
+        let clock = ManualClock()
+        let engine = SandboxEngine(configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: clock))
+        let token = await engine.mintTokens(body: []).body
+        let access = (try JSONParser.parse(token))["access_token"]?.stringValue ?? ""
+        let request = APIRequest(
+            method: "GET", realm: "1", segments: ["customer", "1"], query: [:], body: [], contentType: nil,
+            authorization: "Bearer \(access)", path: "/v3/company/1/customer/1")
+        for _ in 0..<10 {
+            guard case .performed(let reply, _) = await engine.serve(request) else {
+                Issue.record("an admitted request was not performed")
+                return
+            }
+            #expect(!reply.serialized().body.isEmpty)
+        }
+        #expect(engine.inFlight.count("1") == 10)
+        guard case .refused(let refusal) = await engine.serve(request) else {
+            Issue.record("an eleventh request in flight was not refused")
+            return
+        }
+        #expect(refusal.status == 429)
+        #expect(engine.inFlight.count("1") == 10)
+        for _ in 0..<10 { engine.release(realm: "1") }
+        #expect(engine.inFlight.count("1") == 0)
+        clock.advance(by: 2)  // past the 10-a-second window the ten filled
+        guard case .performed = await engine.serve(request) else {
+            Issue.record("a request after the releases was not performed")
+            return
+        }
+        engine.release(realm: "1")
+        #expect(engine.inFlight.count("1") == 0)
+    }
+
     @Test func moreThanTenInFlightIsThrottled() async throws {
         let engine = SandboxEngine(
             configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: ManualClock()))
