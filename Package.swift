@@ -2,8 +2,9 @@
 import PackageDescription
 
 /// PortBooks: PortPro exports → QuickBooks Online, through files.
-/// Targets follow shared/DESIGN.md: one target per layer; each C module is imported by
-/// exactly one Swift target (CLibXML2 by PortBooksXML, CCurl by PortBooksHTTP).
+/// Targets follow shared/DESIGN.md: a target per stage of the pipeline and per layer below it
+/// (docs/ARCHITECTURE.md); each declares only what it imports. Each C module is imported by
+/// exactly one Swift target (CLibXML2 by PortBooksRead, CCurl by PortBooksHTTP).
 /// The readers scan gigabytes byte by byte through small final classes; in release builds the
 /// run-time exclusivity checks on their stored properties cost more than the scan itself.
 /// (Debug builds, which the tests use, keep the checks.)
@@ -26,8 +27,11 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
+        // The pipeline's rooms, in the order data flows (docs/ARCHITECTURE.md):
+        // read -> stage -> plan (with map) -> push -> record -> report, wired by PortBooksSync.
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -38,29 +42,33 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // Leaves shared by the product and qbo-sandbox.
+        .target(name: "PortBooksJSON"),
+        .target(name: "PortBooksRandom"),
         .target(
             name: "PortBooksCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
+                "PortBooksJSON",
+                "PortBooksRandom",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: hotPathSettings
         ),
         .target(
-            name: "PortBooksXML",
+            name: "PortBooksRead",
             dependencies: ["CLibXML2", "PortBooksCore"],
             swiftSettings: hotPathSettings
         ),
-        .target(
-            name: "PortBooksHTTP",
-            dependencies: ["CCurl"]
-        ),
+        .target(name: "PortBooksMap", dependencies: ["PortBooksCore", "PortBooksJSON"]),
+        .target(name: "PortBooksHTTP", dependencies: ["CCurl"]),
         .target(
             name: "PortBooksQuickBooks",
             dependencies: [
                 "PortBooksHTTP",
                 "PortBooksCore",
+                "PortBooksJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -71,12 +79,39 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(name: "PortBooksReports", dependencies: ["PortBooksCore", "PortBooksLedger"]),
+        .target(
+            name: "PortBooksStage",
+            dependencies: [
+                "PortBooksCore",
+                "PortBooksRead",
+                "PortBooksLedger",
+                "PortBooksReports",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "PortBooksPlan", dependencies: ["PortBooksCore", "PortBooksJSON", "PortBooksMap"]),
+        .target(name: "PortBooksPush", dependencies: ["PortBooksJSON", "PortBooksQuickBooks"]),
+        .target(
+            name: "PortBooksRecord",
+            dependencies: [
+                "PortBooksCore", "PortBooksJSON", "PortBooksLedger", "PortBooksPlan", "PortBooksPush",
+                "PortBooksQuickBooks", "PortBooksReports",
+            ]
+        ),
         .target(
             name: "PortBooksSync",
             dependencies: [
                 "PortBooksCore",
-                "PortBooksXML",
+                "PortBooksJSON",
+                "PortBooksRead",
+                "PortBooksMap",
                 "PortBooksLedger",
+                "PortBooksStage",
+                "PortBooksPlan",
+                "PortBooksPush",
+                "PortBooksRecord",
+                "PortBooksReports",
                 "PortBooksQuickBooks",
                 "PortBooksHTTP",
                 .product(name: "Logging", package: "swift-log"),
@@ -86,11 +121,13 @@ let package = Package(
             name: "PortBooksCommands",
             dependencies: [
                 "PortBooksCore",
-                "PortBooksXML",
+                "PortBooksJSON",
+                "PortBooksRead",
+                "PortBooksMap",
                 "PortBooksLedger",
+                "PortBooksReports",
                 "PortBooksSync",
                 "PortBooksQuickBooks",
-                "PortBooksHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,6 +142,7 @@ let package = Package(
         .target(
             name: "QBOSandbox",
             dependencies: [
+                "PortBooksRandom",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -117,24 +155,41 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The fuzz tests' seeded generator and mutator, shared by the test targets.
-        .target(name: "PortBooksTestSupport", dependencies: ["PortBooksCore"]),
-        .testTarget(name: "PortBooksCoreTests", dependencies: ["PortBooksCore", "PortBooksTestSupport"]),
+        // The fuzz tests' byte mutator and fixtures helpers, shared by the test targets.
+        .target(name: "PortBooksTestSupport", dependencies: ["PortBooksCore", "PortBooksRead", "PortBooksRandom"]),
         .testTarget(
-            name: "PortBooksXMLTests", dependencies: ["PortBooksXML", "PortBooksCore", "PortBooksTestSupport"]),
+            name: "PortBooksCoreTests",
+            dependencies: ["PortBooksCore", "PortBooksJSON", "PortBooksRandom", "PortBooksTestSupport"]),
+        .testTarget(
+            name: "PortBooksReadTests",
+            dependencies: ["PortBooksRead", "PortBooksCore", "PortBooksRandom", "PortBooksTestSupport"]),
+        .testTarget(
+            name: "PortBooksMapTests",
+            dependencies: [
+                "PortBooksMap", "PortBooksCore", "PortBooksJSON", "PortBooksRead", "PortBooksRandom",
+                "PortBooksTestSupport",
+            ]),
+        .testTarget(
+            name: "PortBooksReportsTests",
+            dependencies: ["PortBooksReports", "PortBooksRandom", "PortBooksTestSupport"]),
+        .testTarget(name: "PortBooksStageTests", dependencies: ["PortBooksStage", "PortBooksCore"]),
         .testTarget(
             name: "PortBooksCommandsTests",
-            dependencies: ["PortBooksCommands", "PortBooksCore", "PortBooksXML"]
+            dependencies: ["PortBooksCommands", "PortBooksCore", "PortBooksRead"]
         ),
         .testTarget(name: "PortBooksLedgerTests", dependencies: ["PortBooksLedger", "PortBooksCore"]),
         .testTarget(
             name: "PortBooksSyncTests",
-            dependencies: ["PortBooksSync", "PortBooksLedger", "PortBooksCore", "QBOSandbox", "PortBooksTestSupport"]
+            dependencies: [
+                "PortBooksSync", "PortBooksStage", "PortBooksReports", "PortBooksLedger", "PortBooksCore",
+                "PortBooksJSON", "PortBooksQuickBooks", "QBOSandbox",
+            ]
         ),
         .testTarget(
             name: "PortBooksQuickBooksTests",
             dependencies: [
-                "PortBooksQuickBooks", "PortBooksHTTP", "PortBooksCore", "QBOSandbox", "PortBooksTestSupport",
+                "PortBooksQuickBooks", "PortBooksHTTP", "PortBooksCore", "PortBooksJSON", "PortBooksRandom",
+                "QBOSandbox",
             ]
         ),
         .testTarget(

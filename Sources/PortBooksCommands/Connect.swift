@@ -43,13 +43,7 @@ struct Connect: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try config.loadSettings()
-        let connection: QuickBooksConnection
-        do {
-            connection = try QuickBooksConnection(settings: settings)
-        } catch {
-            Terminal.standardError("error: \(error)")
-            throw PortBooksExit.couldNotRun
-        }
+        let connection = try QuickBooksConnection(settings: settings)
         if status { return try showStatus(connection) }
         if revoke { return try await revokeTokens(connection) }
         do {
@@ -65,8 +59,7 @@ struct Connect: AsyncParsableCommand {
                 "Tokens saved to \(connection.tokenStore.path) (mode 0600); access token valid until \(Self.format(tokens.accessTokenExpiresAt))."
             )
         } catch {
-            Terminal.standardError("error: could not connect: \(error)")
-            throw PortBooksExit.couldNotRun
+            throw CommandEnd.couldNotRun("could not connect: \(ExitStatus.words(for: error))")
         }
     }
 
@@ -95,8 +88,7 @@ struct Connect: AsyncParsableCommand {
 
     private func showStatus(_ connection: QuickBooksConnection) throws {
         guard let tokens = try connection.tokenStore.load() else {
-            print("Not connected: run `portbooks connect`.")
-            throw PortBooksExit.couldNotRun
+            throw CommandEnd.couldNotRun("not connected: run `portbooks connect`")
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: connection.tokenStore.path)
         let mode = (attributes?[.posixPermissions] as? NSNumber).map { String($0.intValue, radix: 8) } ?? "?"

@@ -33,7 +33,7 @@ struct IdsList: ParsableCommand {
 
     func run() throws {
         let settings = try config.loadSettings()
-        let engine = try LedgerAccess.engine(settings)
+        let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
         let records = try engine.ledger.allRecords(
             kind: entity.flatMap { RecordKind(entitySpelling: $0) }, onlyWithoutQBID: missing)
         let header = ["entity", "portpro_id", "number", "customer", "qb_id", "state"]
@@ -61,22 +61,17 @@ private func applyOne(
     note: String, force: Bool
 ) async throws {
     let settings = try config.loadSettings()
-    let engine = try LedgerAccess.engine(settings)
+    let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
     let row = ResolutionFile.Row(
         line: 1, entity: entity, portproID: portproID, action: action.rawValue, newQBID: newQBID, note: note)
     let file = ResolutionFile(
         name: "portbooks ids \(action == .setQBID ? "set" : "remove")", rows: [row], origin: .command)
-    let outcome: ResolutionOutcome
-    do {
-        outcome = try await engine.resolve(
-            file, options: .init(force: force), connect: { try QuickBooksConnection(settings: settings).client().0 })
-    } catch {
-        throw LedgerAccess.exit(for: error)
-    }
+    let outcome = try await engine.resolve(
+        file, options: .init(force: force), connect: { try QuickBooksConnection(settings: settings).client().0 })
     guard let result = outcome.rows.first else { return }
     if result.result == .rejected {
         Terminal.standardError("error: \(result.message)")
-        throw PortBooksExit.problems
+        throw CommandEnd.needsAttention
     }
     print("\(result.entity) \(result.portproID): \(result.message)")
 }

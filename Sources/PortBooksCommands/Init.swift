@@ -36,9 +36,8 @@ struct Init: ParsableCommand {
         let root = URL(fileURLWithPath: directory)
         let configURL = root.appendingPathComponent("portbooks.toml")
         if manager.fileExists(atPath: configURL.path) && !force {
-            Terminal.standardError(
+            throw CommandEnd.couldNotRun(
                 "\(configURL.path): already exists; not overwritten (use --force to replace it)")
-            throw PortBooksExit.couldNotRun
         }
         do {
             for folder in Self.folders {
@@ -60,8 +59,7 @@ struct Init: ParsableCommand {
                 try handle.close()
             }
         } catch {
-            Terminal.standardError("\(root.path): cannot set up: \(error.localizedDescription)")
-            throw PortBooksExit.couldNotRun
+            throw CommandEnd.couldNotRun("\(root.path): cannot set up: \(ExitStatus.words(for: error))")
         }
         print("wrote \(configURL.path)")
         print("created " + Self.folders.map { $0 + "/" }.joined(separator: " ") + " in \(root.path)")

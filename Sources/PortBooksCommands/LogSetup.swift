@@ -9,6 +9,9 @@ import Logging
 /// Nothing at any level carries a token or secret: requests are logged as `METHOD path`,
 /// tokens are ``SecretToken`` values that print `<redacted>`.
 public enum LogSetup {
+    /// The logger commands hand to the libraries (which accept one and never build their own).
+    static var logger: Logger { Logger(label: "portbooks") }
+
     /// The environment variable holding the level.
     public static let variable = "PORTBOOKS_LOG_LEVEL"
 
@@ -23,9 +26,10 @@ public enum LogSetup {
                 Terminal.standardError("warning: \(variable)=\(name) is not one of \(known); using info")
             }
         }
+        let chosen = level
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
+            handler.logLevel = chosen
             return handler
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PortBooksCore
+import PortBooksMap
+import PortBooksRead
 import PortBooksSync
 
 /// `portbooks map FILE… [--json]`: what would be sent to QuickBooks, per record.
@@ -51,7 +53,7 @@ struct Map: ParsableCommand {
         } else {
             try printText(report)
         }
-        if report.summary.problems > 0 || report.summary.invalidFiles > 0 { throw PortBooksExit.problems }
+        if report.summary.problems > 0 || report.summary.invalidFiles > 0 { throw CommandEnd.needsAttention }
     }
 
     private func printText(_ report: MappingReport) throws {

@@ -20,23 +20,31 @@ public struct PortBooksCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Parses the command line and runs the command. Usage errors end as ArgumentParser ends
+    /// them (exit 64, with the usage); everything a command ends with goes through
+    /// ``ExitStatus``, the one place where endings become exit codes.
+    public static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                var synchronous = command
+                try synchronous.run()
+            }
+        } catch {
+            exit(withError: ExitStatus.ending(for: error))
+        }
+    }
 }
 
 /// The tool's version, printed by `--version`.
 public enum PortBooksVersion {
     public static let current = "0.1.0"
-}
-
-/// The documented exit codes (shared/DESIGN.md "Exit codes").
-public enum PortBooksExit {
-    /// Done; nothing needs attention.
-    public static let success = ExitCode(0)
-    /// Done, but some records (or files) are in problems.
-    public static let problems = ExitCode(3)
-    /// Could not run: bad config, unreadable ledger, not connected.
-    public static let couldNotRun = ExitCode(1)
-    /// Usage error.
-    public static let usage = ExitCode(64)
-    /// Try later: the lock is held, or QuickBooks is unreachable or throttled past the budget.
-    public static let tryLater = ExitCode(75)
 }

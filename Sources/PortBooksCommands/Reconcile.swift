@@ -19,13 +19,8 @@ struct Reconcile: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try config.loadSettings()
-        let engine = try LedgerAccess.engine(settings)
-        let result: (outcome: Reconciler.Outcome, report: URL)
-        do {
-            result = try await engine.reconcile(connect: { try QuickBooksConnection(settings: settings).client().0 })
-        } catch {
-            throw LedgerAccess.exit(for: error)
-        }
+        let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
+        let result = try await engine.reconcile(connect: { try QuickBooksConnection(settings: settings).client().0 })
         let outcome = result.outcome
         if let warning = outcome.gapWarning { Terminal.standardError("warning: \(warning)") }
         print(
@@ -39,6 +34,6 @@ struct Reconcile: AsyncParsableCommand {
         if outcome.findings.isEmpty { print("  nothing needs attention") }
         print("  report:   \(result.report.path)")
         print("  problems: \(engine.folders.problemsFile.path)")
-        if outcome.findings.contains(where: \.isProblem) { throw PortBooksExit.problems }
+        if outcome.findings.contains(where: \.isProblem) { throw CommandEnd.needsAttention }
     }
 }

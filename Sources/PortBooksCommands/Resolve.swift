@@ -38,40 +38,13 @@ struct Resolve: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try config.loadSettings()
-        let engine = try LedgerAccess.engine(settings)
-        let outcome: ResolutionOutcome
-        do {
-            let parsed = try ResolutionFile.read(URL(fileURLWithPath: file))
-            outcome = try await engine.resolve(
-                parsed, options: .init(dryRun: dryRun, partial: partial, force: force),
-                connect: { try QuickBooksConnection(settings: settings).client().0 })
-        } catch {
-            throw LedgerAccess.exit(for: error)
-        }
+        let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
+        let parsed = try ResolutionFile.read(URL(fileURLWithPath: file))
+        let outcome = try await engine.resolve(
+            parsed, options: .init(dryRun: dryRun, partial: partial, force: force),
+            connect: { try QuickBooksConnection(settings: settings).client().0 })
         ResolutionPrinter.print(outcome, dryRun: dryRun)
-        if outcome.rejected > 0 { throw PortBooksExit.problems }
-    }
-}
-
-/// Opening the engine and turning errors into the documented exit codes, for the commands
-/// that change the ledger outside a sync (`resolve`, `ids`, `reconcile`).
-enum LedgerAccess {
-    static func engine(_ settings: Settings) throws -> SyncEngine {
-        do {
-            return try SyncEngine(settings: settings)
-        } catch {
-            Terminal.standardError("error: \(error)")
-            throw PortBooksExit.couldNotRun
-        }
-    }
-
-    /// Prints the error; 75 for a held lock or an unreachable QuickBooks, 1 otherwise.
-    static func exit(for error: any Error) -> ExitCode {
-        if let code = error as? ExitCode { return code }
-        Terminal.standardError("error: \(error)")
-        if error is RunLockError { return PortBooksExit.tryLater }
-        if let fault = error as? QuickBooksFault, fault.category == .transient { return PortBooksExit.tryLater }
-        return PortBooksExit.couldNotRun
+        if outcome.rejected > 0 { throw CommandEnd.needsAttention }
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortBooksCore
 import PortBooksLedger
+import PortBooksReports
 import PortBooksSync
 
 /// `portbooks status`: ledger counts per entity and state, and the last runs.
@@ -18,8 +19,7 @@ struct StatusCommand: ParsableCommand {
         let settings = try config.loadSettings()
         let folders = ProjectFolders(settings: settings)
         guard FileManager.default.fileExists(atPath: folders.ledgerPath) else {
-            Terminal.standardError("error: no ledger at \(folders.ledgerPath): nothing has been synced yet")
-            throw PortBooksExit.couldNotRun
+            throw CommandEnd.couldNotRun("no ledger at \(folders.ledgerPath): nothing has been synced yet")
         }
         let ledger = try LedgerStore.open(path: folders.ledgerPath)
         let counts = try ledger.counts()
@@ -75,6 +75,6 @@ struct ProblemsCommand: ParsableCommand {
         try ProblemsFile.write(ledger: ledger, to: target)
         let count = try ledger.problemRecords().count
         print("\(count) record(s) need attention: \(target.path)")
-        if count > 0 { throw PortBooksExit.problems }
+        if count > 0 { throw CommandEnd.needsAttention }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PortBooksCore
+import PortBooksLedger
 import PortBooksSync
 
 /// `portbooks sync`: the drop folder, once (cron) or polling (`--watch`).
@@ -24,7 +25,11 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "Seconds between polls with --watch.")
     var interval = 30
 
-    @Flag(help: "Stage and plan, but write nothing to QuickBooks.")
+    @Flag(
+        help: """
+            Show what the run would do (reports/dry-run/<time>/plan.csv) and change nothing: no file moved, \
+            nothing in the ledger, no QuickBooks write. Exits as the run would.
+            """)
     var dryRun = false
 
     @Option(help: "Seconds a drop file must be unchanged before it is taken.")
@@ -43,7 +48,7 @@ struct SyncCommand: AsyncParsableCommand {
                 }
             }
         } while watch && !stop.requested
-        if let last, last.exitCode != 0 { throw ExitCode(last.exitCode) }
+        if let last { try ExitStatus.check(last) }
     }
 }
 
@@ -63,7 +68,11 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "The export files to import.")
     var files: [String]
 
-    @Flag(help: "Stage and plan, but write nothing to QuickBooks.")
+    @Flag(
+        help: """
+            Show what the import would do (reports/dry-run/<time>/plan.csv) and change nothing: nothing \
+            in the ledger, no QuickBooks write. Exits as the import would.
+            """)
     var dryRun = false
 
     func validate() throws {
@@ -77,33 +86,27 @@ struct Import: AsyncParsableCommand {
         let settings = try config.loadSettings()
         let summary = try await RunOnce.run(
             settings: settings, files: files, dryRun: dryRun, command: "import", settle: 0)
-        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        try ExitStatus.check(summary)
     }
 }
 
-/// The shared body of `sync` and `import`: run, print the summary, map errors to exit codes.
+/// The shared body of `sync` and `import`: run and print the summary.
 enum RunOnce {
     static func run(settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double) async throws
         -> SyncEngine.Summary
     {
-        let engine: SyncEngine
-        do {
-            engine = try SyncEngine(settings: settings)
-        } catch {
-            Terminal.standardError("error: \(error)")
-            throw PortBooksExit.couldNotRun
-        }
-        var options = SyncEngine.Options(files: files, dryRun: dryRun, command: command)
+        var options = SyncEngine.Options(files: files, command: command)
         options.settleTime = settle
-        let progress = TerminalProgress()
-        let summary: SyncEngine.Summary
-        do {
-            summary = try await engine.run(options, progress: progress) {
-                try QuickBooksConnection(settings: settings).client().0
-            }
-        } catch let error as RunLockError {
-            Terminal.standardError("error: \(error)")
-            throw PortBooksExit.tryLater
+        let engine: SyncEngine
+        var copy: LedgerCopy?
+        if dryRun {
+            (engine, copy) = try SyncEngine.rehearsal(settings: settings, logger: LogSetup.logger)
+        } else {
+            engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
+        }
+        defer { copy?.remove() }
+        let summary = try await engine.run(options, progress: TerminalProgress()) {
+            try QuickBooksConnection(settings: settings).client().0
         }
         SummaryPrinter.print(summary, folders: engine.folders)
         return summary

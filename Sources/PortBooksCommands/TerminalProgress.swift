@@ -1,5 +1,5 @@
 import Foundation
-import PortBooksSync
+import PortBooksCore
 
 /// Progress on stderr: a line redrawn in place with rate and ETA on a terminal; a line every
 /// few seconds otherwise (cron logs, pipes).

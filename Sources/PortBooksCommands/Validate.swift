@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import PortBooksCore
+import PortBooksRead
 import PortBooksSync
-import PortBooksXML
 
 /// `portbooks validate FILE…`: parse and schema-validate drop files; no ledger, no network.
 struct Validate: ParsableCommand {
@@ -59,7 +59,7 @@ struct Validate: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: reports, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
-        if !allValid { throw PortBooksExit.problems }
+        if !allValid { throw CommandEnd.needsAttention }
     }
 
     static func describe(_ counts: [RecordKind: Int]) -> String {

@@ -90,8 +90,9 @@ extension LedgerStore {
         switch change {
         case .synced(let id, let qbID, let syncToken, let hash):
             try update(
-                id, "state = 'synced', qb_id = ?, sync_token = ?, synced_hash = ?, \(clearProblem)",
-                [qbID, syncToken, hash])
+                id,
+                "state = 'synced', qb_id = ?, sync_token = ?, synced_hash = ?, synced_content = CASE WHEN content_hash = ? THEN content ELSE synced_content END, \(clearProblem)",
+                [qbID, syncToken, hash, hash])
             try audit(id, "synced", "QuickBooks \(qbID)")
         case .problem(let id, let code, let message, let suggestion):
             try update(
@@ -118,12 +119,13 @@ extension LedgerStore {
             let old = try String.fetchOne(db, sql: "SELECT qb_id FROM records WHERE id = ?", arguments: [id])
             try update(
                 id,
-                "state = 'pending', qb_id = NULL, sync_token = NULL, synced_hash = NULL, generation = generation + 1, \(clearProblem)",
+                "state = 'pending', qb_id = NULL, sync_token = NULL, synced_hash = NULL, synced_content = NULL, generation = generation + 1, \(clearProblem)",
                 [])
             try audit(id, "remove-qb-id", "was QuickBooks \(old ?? "none")", note: note, source: source)
         case .setQBID(let id, let qbID, let syncToken, let note, let source):
             try update(
-                id, "state = 'synced', qb_id = ?, sync_token = ?, synced_hash = content_hash, \(clearProblem)",
+                id,
+                "state = 'synced', qb_id = ?, sync_token = ?, synced_hash = content_hash, synced_content = content, \(clearProblem)",
                 [qbID, syncToken])
             try audit(id, "set-qb-id", "QuickBooks \(qbID)", note: note, source: source)
         case .syncToken(let id, let token):

@@ -135,6 +135,12 @@ public final class LedgerStore: Sendable {
                     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
                     """)
         }
+        migrator.registerMigration("v2-synced-content") { db in
+            // The content last pushed, so a plan can say what an update changes (and an undo
+            // what to put back).
+            try db.execute(sql: "ALTER TABLE records ADD COLUMN synced_content BLOB")
+            try db.execute(sql: "UPDATE records SET synced_content = content WHERE synced_hash = content_hash")
+        }
         return migrator
     }
 
@@ -173,10 +179,10 @@ public final class LedgerStore: Sendable {
         /// was a problem or blocked), except for records cleared or paid outside QuickBooks,
         /// whose new content is kept but never pushed. Attempts and the first problem time stay
         /// as history; the QuickBooks link, SyncToken and synced hash are kept.
-        public func stage(_ record: ExportRecord, sourceFile: String) throws {
+        @discardableResult
+        public func stage(_ record: ExportRecord, sourceFile: String) throws -> String {
             let content = try CanonicalContent.encode(record)
-            let hash = SHA256.hexDigest(bytes: content)
-            CanonicalContent.staged.insert(record, hash: hash)
+            let hash = SHA256Digest.hexDigest(bytes: content)
             let summary = CanonicalContent.summary(record)
             let existing = try Row.fetchOne(
                 db.cachedStatement(
@@ -194,14 +200,14 @@ public final class LedgerStore: Sendable {
                     summary.amount, content, hash, sourceFile, now, now,
                 ])
                 outcome.inserted += 1
-                return
+                return hash
             }
             let id: Int64 = existing["id"]
             let oldHash: String = existing["content_hash"]
             let state: String = existing["state"]
             if oldHash == hash {
                 outcome.unchanged += 1
-                return
+                return hash
             }
             let keepsState = state == RecordState.cleared.rawValue || state == RecordState.paidOutside.rawValue
             try db.cachedStatement(
@@ -225,6 +231,7 @@ public final class LedgerStore: Sendable {
                     keepsState ? "stored; not pushed (\(state))" : "was \(state); now pending", sourceFile,
                 ])
             if keepsState { outcome.ignored += 1 } else { outcome.changed += 1 }
+            return hash
         }
     }
 
@@ -236,7 +243,6 @@ public final class LedgerStore: Sendable {
         _ body: (StagingSession) throws -> Bool
     ) throws -> StagingOutcome? {
         var result: StagingOutcome?
-        CanonicalContent.staged.startFile()
         do {
             try writer.writeWithoutTransaction { db in
                 try db.inTransaction {
@@ -392,6 +398,44 @@ public final class LedgerStore: Sendable {
                         sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND portpro_id IN (\(marks))"),
                     arguments: StatementArguments([kind.rawValue] + chunk)
                 ).map(LedgerRecord.init)
+            }
+            return found
+        }
+    }
+
+    /// Records of `kind` with any of `numbers`, in ledger order.
+    public func records(kind: RecordKind, numbers: [String]) throws -> [LedgerRecord] {
+        guard !numbers.isEmpty else { return [] }
+        return try read { db in
+            var found: [LedgerRecord] = []
+            for start in stride(from: 0, to: numbers.count, by: 500) {
+                let chunk = Array(numbers[start..<min(start + 500, numbers.count)])
+                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+                found += try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND number IN (\(marks))"),
+                    arguments: StatementArguments([kind.rawValue] + chunk)
+                ).map(LedgerRecord.init)
+            }
+            return found.sorted { $0.id < $1.id }
+        }
+    }
+
+    /// The content each record had when it was last synced, for those of `ids` that have one.
+    public func syncedContents(ids: [Int64]) throws -> [Int64: Data] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var found: [Int64: Data] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+                for row in try Row.fetchAll(
+                    db,
+                    sql: "SELECT id, synced_content FROM records WHERE id IN (\(marks)) AND synced_content IS NOT NULL",
+                    arguments: StatementArguments(chunk))
+                {
+                    found[row[0]] = row[1]
+                }
             }
             return found
         }

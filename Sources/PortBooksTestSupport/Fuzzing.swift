@@ -1,27 +1,10 @@
-// Shared by the test targets (test targets cannot share code with each other): the seeded
-// generator and the byte mutator of the fuzz tests. Not part of any product.
+// Shared by the test targets (test targets cannot share code with each other): the byte mutator
+// of the fuzz tests, driven by the package's one seeded generator (PortBooksRandom). Not part of
+// any product.
 import Foundation
 import PortBooksCore
-
-/// A small seeded generator (SplitMix64): the same cases on every run, on every machine.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-
-    public init(state: UInt64) {
-        self.state = state
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
+import PortBooksRandom
+import PortBooksRead
 
 /// Seeded mutations of a valid file: byte flips, truncations, insertions of syntax pieces,
 /// deletions, duplicated spans and deep nesting.
@@ -36,7 +19,7 @@ public struct Mutator: Sendable {
         self.nesting = nesting
     }
 
-    public func mutate(_ original: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
+    public func mutate(_ original: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
         var bytes = original
         for _ in 0..<Int.random(in: 1...3, using: &generator) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &generator)

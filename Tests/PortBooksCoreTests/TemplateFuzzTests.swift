@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksRandom
 import PortBooksTestSupport
 import Testing
 
@@ -32,7 +33,7 @@ struct TemplateFuzzTests {
 
     @Test("2,000 mutated templates: refused with an offset inside the source, or rendered without a crash")
     func mutatedTemplates() throws {
-        var generator = SeededGenerator(state: 88)
+        var generator = SplitMix64(state: 88)
         var refused = 0
         var rendered = 0
         for _ in 0..<2_000 {
@@ -122,7 +123,7 @@ struct TemplateFuzzTests {
         #expect(short.render(context) == value)
     }
 
-    private static func context(using generator: inout SeededGenerator) -> TemplateContext {
+    private static func context(using generator: inout SplitMix64) -> TemplateContext {
         var context = TemplateContext()
         for scope in TemplateScope.allCases {
             for variable in scope.variables where Bool.random(using: &generator) {

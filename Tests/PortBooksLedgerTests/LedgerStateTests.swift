@@ -103,7 +103,7 @@ struct LedgerStateTests {
         for kind in [RecordKind.invoice, .payment, .customer] {
             let records = try ledger.allRecords(kind: kind, onlyWithoutQBID: false)
             let record = try #require(records.first)
-            #expect(record.contentHash == SHA256.hexDigest(bytes: [UInt8](record.content)))
+            #expect(record.contentHash == SHA256Digest.hexDigest(bytes: [UInt8](record.content)))
             #expect(try other.allRecords(kind: kind, onlyWithoutQBID: false).first?.contentHash == record.contentHash)
         }
         let text = String(
@@ -220,7 +220,7 @@ struct LedgerStateTests {
         for _ in 0..<2 {
             let ledger = try LedgerStore.open(path: path)
             let applied = try ledger.writer.read { try LedgerStore.migrator.appliedIdentifiers($0) }
-            #expect(applied == ["v1-records", "v1-files-runs-audit-meta"])
+            #expect(applied == ["v1-records", "v1-files-runs-audit-meta", "v2-synced-content"])
             let mode = try ledger.writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
             #expect(mode == "wal")
         }

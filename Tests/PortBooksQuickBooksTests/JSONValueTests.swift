@@ -1,6 +1,7 @@
 import Foundation
 import PortBooksCore
-import PortBooksTestSupport
+import PortBooksJSON
+import PortBooksRandom
 import Testing
 
 @testable import PortBooksQuickBooks
@@ -68,7 +69,7 @@ import Testing
     @Test func serialiserWritesJSONEncodersBytes() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var random = SeededGenerator(state: 7)
+        var random = SplitMix64(state: 7)
         let alphabet = Array("aZ09 /\\\"\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}éß€😀_-:.&<>'")
         func text() -> String {
             String((0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
@@ -95,10 +96,10 @@ import Testing
     }
 
     @Test func sha256MatchesKnownVectors() {
-        #expect(SHA256.hexDigest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hexDigest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256Digest.hexDigest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.hexDigest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(
-            SHA256.hexDigest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+            SHA256Digest.hexDigest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
-import PortBooksTestSupport
+import PortBooksJSON
+import PortBooksRandom
 import Testing
 
 @testable import PortBooksQuickBooks
@@ -31,7 +32,7 @@ import Testing
         _ kinds: [RealmPacer.Kind], limits: PacingLimits, roundTrip: Duration, seed: UInt64 = 42
     ) -> [Simulated] {
         var schedule = PacingSchedule(limits: limits)
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(state: seed)
         var now = Duration.zero
         var open: [(end: Duration, kind: RealmPacer.Kind)] = []
         var results: [Simulated] = []
@@ -105,7 +106,7 @@ import Testing
         let second = Duration.seconds(1) / 60
         var starts: [Duration] = []
         var arrivals: [Duration] = []
-        var random = SeededGenerator(state: 42)
+        var random = SplitMix64(state: 42)
         for index in 0..<200 {
             // Ten starts per window, exactly as a start-time pacer books them.
             let start = second * (1.001 * Double(index / 10))

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksHTTP
+import PortBooksJSON
 import Testing
 
 import struct QBOSandbox.SandboxConfiguration

@@ -1,6 +1,10 @@
 import Foundation
 import PortBooksCore
+import PortBooksJSON
 import PortBooksLedger
+import PortBooksQuickBooks
+import PortBooksReports
+import PortBooksStage
 import Testing
 
 @testable import PortBooksSync

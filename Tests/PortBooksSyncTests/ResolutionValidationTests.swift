@@ -1,7 +1,10 @@
 import Foundation
 import PortBooksCore
+import PortBooksJSON
 import PortBooksLedger
 import PortBooksQuickBooks
+import PortBooksReports
+import PortBooksStage
 import Testing
 
 @testable import PortBooksSync
@@ -185,6 +188,21 @@ struct ResolutionValidationTests {
         }
         #expect(throws: ResolutionError.self) {
             try ResolutionFile.parse(Data("entity,portpro_id,number\ninvoice,i3,x\n".utf8), name: "noaction.csv")
+        }
+    }
+
+    @Test("a resolution file over 128 MiB is refused by its size, unread")
+    func hugeResolutionFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        FileManager.default.createFile(atPath: url.path, contents: Data("entity,action\n".utf8))
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(CSVReader.maximumFileBytes + (1 << 20)))
+        try handle.close()
+        #expect {
+            try ResolutionFile.read(url)
+        } throws: { error in
+            "\(error)".contains("too large")
         }
     }
 }

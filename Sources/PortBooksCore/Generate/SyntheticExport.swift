@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksRandom
 
 /// A realistic synthetic PortPro export for a drayage carrier, deterministic for a seed.
 ///
@@ -258,28 +259,5 @@ public enum ISO6346 {
             sum += value << position
         }
         return sum % 11 % 10
-    }
-}
-
-/// SplitMix64: a tiny, fast, well-distributed generator; one independent stream per record.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64, stream: UInt64, index: UInt64) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15 ^ stream &* 0xBF58_476D_1CE4_E5B9 ^ index &* 0x94D0_49BB_1331_11EB
-        _ = next()
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound`.
-    mutating func below(_ bound: Int) -> Int {
-        Int(next() % UInt64(max(bound, 1)))
     }
 }

@@ -1,3 +1,5 @@
+import PortBooksJSON
+
 /// One operation inside a `/batch` request
 /// (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/batch).
 public struct BatchItem: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksJSON
 
 extension QuickBooksClient {
     /// The most items QuickBooks accepts in one batch (more fail with 1040).
@@ -104,7 +105,7 @@ extension QuickBooksClient {
 
     static func batchRequestID(for chunk: [BatchItem], encodedItems canonical: Data) throws -> RequestID {
         let longest = chunk.map(\.bId.count).max() ?? 0
-        let digest = SHA256.hash(canonical).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let digest = SHA256Digest.hexDigest(bytes: canonical)
         let length = min(32, RequestID.maximumLength - longest)
         guard length >= 16, let id = RequestID(String(digest.prefix(length))) else {
             throw QuickBooksFault.fatal("batch item ids are too long (\(longest) characters; keep them ≤ 34)")

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksHTTP
+import PortBooksJSON
 
 extension QuickBooksClient {
     /// Sends one API call with pacing, retries, token refresh and fault classification, and
@@ -90,6 +91,7 @@ extension QuickBooksClient {
     /// arrived, not from when this task was next scheduled.
     private func paced(_ request: HTTPRequest, kind: RealmPacer.Kind) async throws -> HTTPResponse {
         let permit = try await pacer.acquire(kind, read: request.method == .get)
+        requests.increment()
         do {
             let response = try await transport.send(request)
             await pacer.release(permit, responseAt: response.receivedAt)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PortBooksHTTP
+import PortBooksJSON
 
 /// The QuickBooks Online Accounting API v3 for one company (realm).
 ///
@@ -26,6 +27,11 @@ public final class QuickBooksClient: Sendable {
     let tokens: any AccessTokenProvider
     let clock: any PacingClock
     let logger: Logger
+    let requests = RequestCounter()
+
+    /// HTTP requests this client has sent to the API, retries included (a batch is one): what
+    /// a run reports as its API calls.
+    public var requestsSent: Int { requests.value }
 
     /// Creates a client. `pacer` defaults to a new one with `configuration.limits`; `clock`
     /// drives back-offs (inject a fake one in tests).
@@ -173,4 +179,13 @@ public final class QuickBooksClient: Sendable {
         }
         return object
     }
+}
+
+/// A count shared by the tasks of one client.
+final class RequestCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -38,14 +38,14 @@ public struct RequestID: Sendable, Hashable, CustomStringConvertible {
         kind: String, portproID: String, contentHash: String, generation: Int, length: Int = 32
     ) -> RequestID {
         let input = [kind, portproID, contentHash, String(generation)].map { "\($0.utf8.count):\($0)" }.joined()
-        return RequestID(unchecked: String(SHA256.hexDigest(input).prefix(min(max(length, 16), 50))))
+        return RequestID(unchecked: String(SHA256Digest.hexDigest(input).prefix(min(max(length, 16), 50))))
     }
 
     /// A new id derived from this one and `salt` — for a different request that must still be
     /// stable across retries, e.g. the re-sent update after a stale SyncToken (`salt` = the
     /// fresh SyncToken) or one chunk of a split batch.
     public func derived(salt: String, length: Int? = nil) -> RequestID {
-        let hex = SHA256.hexDigest("\(value.utf8.count):\(value)\(salt)")
+        let hex = SHA256Digest.hexDigest("\(value.utf8.count):\(value)\(salt)")
         return RequestID(unchecked: String(hex.prefix(min(max(length ?? value.count, 16), 50))))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksHTTP
+import PortBooksJSON
 
 /// One error entry from any of Intuit's three error shapes.
 public struct QuickBooksErrorEntry: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksHTTP
+import PortBooksJSON
 
 /// Talks to Intuit's OAuth 2.0 token and revocation endpoints.
 ///

@@ -1,7 +1,9 @@
 import Foundation
 import PortBooksCore
+import PortBooksJSON
 import PortBooksLedger
 import PortBooksQuickBooks
+import PortBooksReports
 
 /// The rules that turn changed QuickBooks objects into findings about linked records.
 struct FindingRules {

@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import PortBooksCore
+import PortBooksJSON
 import PortBooksLedger
 import PortBooksQuickBooks
+import PortBooksReports
 
 /// QuickBooks' change data capture: what `reconcile` reads. ``QuickBooksClient`` is one.
 public protocol QuickBooksChangeFeed: Sendable {

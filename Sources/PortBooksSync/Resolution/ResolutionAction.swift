@@ -1,4 +1,5 @@
 import PortBooksCore
+import PortBooksReports
 
 /// What an accountant asks for in the `action` column of a resolution file: PortPro's
 /// Problem Sync buttons, as words in a spreadsheet cell.

@@ -1,6 +1,7 @@
 import Foundation
 import PortBooksCore
 import PortBooksLedger
+import PortBooksReports
 
 /// Applies a checked plan: every valid row in ONE ledger transaction (each with an audit
 /// entry carrying the row's note and where it came from), or nothing at all when any row was

@@ -1,3 +1,5 @@
+import PortBooksReports
+
 /// Why a resolution file (or an `ids` command) could not be used at all. Problems with single
 /// rows are not errors: they are rejected rows in the resolution report.
 public enum ResolutionError: Error, Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksReports
 
 /// A problems.csv an accountant edited in Excel or LibreOffice and handed back: the rows
 /// that carry an action.

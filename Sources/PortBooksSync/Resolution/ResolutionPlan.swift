@@ -1,6 +1,7 @@
 import Foundation
 import PortBooksCore
 import PortBooksLedger
+import PortBooksReports
 
 /// A resolution file checked against the ledger (and, for `set-qb-id`, QuickBooks): for
 /// every row, the record it resolves to and the ledger change it asks for, or why it is

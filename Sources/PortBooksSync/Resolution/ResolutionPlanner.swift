@@ -1,7 +1,9 @@
 import Foundation
 import PortBooksCore
+import PortBooksJSON
 import PortBooksLedger
 import PortBooksQuickBooks
+import PortBooksReports
 
 /// Reads one QuickBooks object by id: what `set-qb-id` checks. ``QuickBooksClient`` is one;
 /// tests use a dictionary.

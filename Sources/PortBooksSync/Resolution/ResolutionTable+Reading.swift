@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksReports
 
 extension ResolutionTable {
     /// Reads the file with ``CSVReader`` (strict RFC 4180; BOM or not; CRLF or LF; comma,

@@ -1,3 +1,5 @@
+import PortBooksReports
+
 /// Recognises identifiers a spreadsheet rewrote when it opened a CSV: long digit strings
 /// shown in scientific notation (`6.51E+23`), digits past the 15th turned into zeros (Excel
 /// keeps 15 significant digits), and leading zeros dropped (`000123` → `123`).

@@ -2,6 +2,7 @@ import Foundation
 import PortBooksCore
 import PortBooksLedger
 import PortBooksQuickBooks
+import PortBooksReports
 
 extension SyncEngine {
     /// `portbooks reconcile`: a run of its own under the run lock; writes
@@ -23,7 +24,8 @@ extension SyncEngine {
     /// `[sync] reconcile_first`: inside a sync run, before pushing.
     func reconcileFirst(feed: any QuickBooksChangeFeed, runID: String) async throws {
         let outcome = try await Reconciler(ledger: ledger, feed: feed, runID: runID, logger: logger).run()
-        try writeReconcileReport(outcome, runID: runID)
+        // A dry run (on a copy of the ledger) leaves no report in runs/.
+        if !isRehearsal { try writeReconcileReport(outcome, runID: runID) }
         for finding in outcome.findings {
             logger.info("reconcile: \(finding.kind.rawValue) \(finding.number): \(finding.code)")
         }

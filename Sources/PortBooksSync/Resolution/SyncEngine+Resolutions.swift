@@ -3,6 +3,8 @@ import Logging
 import PortBooksCore
 import PortBooksLedger
 import PortBooksQuickBooks
+import PortBooksReports
+import PortBooksStage
 
 extension SyncEngine {
     /// How `portbooks resolve` (and `ids remove|set`) applies a file.
@@ -36,7 +38,8 @@ extension SyncEngine {
         return outcome
     }
 
-    /// Plans, applies and reports one file inside the run `runID`.
+    /// Plans, applies and reports one file inside the run `runID` (a dry run's on its copy of
+    /// the ledger, with no report).
     func resolve(
         _ file: ResolutionFile, runID: String, options: ResolveOptions,
         connect: () throws -> any QuickBooksObjectReader
@@ -45,7 +48,8 @@ extension SyncEngine {
         let plan = try await planner.plan(file, quickBooks: connect)
         var outcome = try ResolutionApplier(ledger: ledger, runID: runID)
             .apply(plan, partial: options.partial, dryRun: options.dryRun)
-        outcome.report = try ResolutionReport.write(outcome, into: runFolder(runID))
+        // A dry run (on a copy of the ledger) leaves no report in runs/.
+        if !isRehearsal { outcome.report = try ResolutionReport.write(outcome, into: runFolder(runID)) }
         return outcome
     }
 
@@ -62,8 +66,10 @@ extension SyncEngine {
     /// any row rejected), to `rejected/` with `FILE.error.txt` giving each line's reason.
     /// A file whose `set-qb-id` check cannot reach QuickBooks stays for the next run.
     /// Applied `clear` / `mark-paid` rows appear in the run's results as `cleared` / `marked-paid`.
+    /// A dry run applies them to its copy of the ledger and leaves the files where they are
+    /// (`movesFiles` false).
     func applyDroppedResolutions(
-        runID: String, settleTime: TimeInterval, results: RunResults,
+        runID: String, movesFiles: Bool, settleTime: TimeInterval, results: RunResults,
         connect: () throws -> any QuickBooksObjectReader
     ) async throws {
         let drop = DropFolder(
@@ -74,7 +80,7 @@ extension SyncEngine {
             if isLink {
                 let refusal = DropFolder.symbolicLinkRefusal(url.lastPathComponent)
                 logger.error("\(refusal)")
-                try drop.reject(dropFile, diagnostics: [], summary: refusal)
+                if movesFiles { try drop.reject(dropFile, diagnostics: [], summary: refusal) }
                 results.fileRejected(url.lastPathComponent)
                 continue
             }
@@ -83,31 +89,37 @@ extension SyncEngine {
                 file = try ResolutionFile.read(url)
             } catch let error as ResolutionError {
                 logger.error("\(error)")
-                try drop.reject(
-                    dropFile, diagnostics: ["\(error)"],
-                    summary: "\(url.lastPathComponent) was refused whole: it could not be read; nothing was changed.")
+                if movesFiles {
+                    try drop.reject(
+                        dropFile, diagnostics: ["\(error)"],
+                        summary:
+                            "\(url.lastPathComponent) was refused whole: it could not be read; nothing was changed.")
+                }
                 results.fileRejected(url.lastPathComponent)
                 continue
             }
             let outcome: ResolutionOutcome
             do {
-                outcome = try await resolve(file, runID: runID, options: ResolveOptions(), connect: connect)
+                outcome = try await resolve(
+                    file, runID: runID, options: ResolveOptions(), connect: connect)
             } catch let fault as QuickBooksFault {
                 logger.error("\(file.name): left for the next run: QuickBooks could not be asked (\(fault))")
                 continue
             }
             if outcome.rejected > 0 {
                 for line in outcome.diagnostics { logger.error("\(line)") }
-                try drop.reject(
-                    dropFile, diagnostics: outcome.diagnostics,
-                    summary:
-                        "\(file.name) was refused whole: \(outcome.rejected) row(s) rejected; nothing from it was applied. "
-                        + "Fix the rows and save the file into resolutions/ again (or run `portbooks resolve --partial`)."
-                )
+                if movesFiles {
+                    try drop.reject(
+                        dropFile, diagnostics: outcome.diagnostics,
+                        summary:
+                            "\(file.name) was refused whole: \(outcome.rejected) row(s) rejected; nothing from it was applied. "
+                            + "Fix the rows and save the file into resolutions/ again (or run `portbooks resolve --partial`)."
+                    )
+                }
                 results.fileRejected(file.name)
                 continue
             }
-            try drop.archive(dropFile)
+            if movesFiles { try drop.archive(dropFile) }
             logger.info("\(file.name): \(outcome.applied) resolution(s) applied")
             for row in outcome.rows where row.result == .applied {
                 guard let kind = RecordKind(rawValue: row.entity),

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksRandom
 
 extension SandboxEngine {
     /// `GET /_sandbox/health`.
@@ -40,7 +41,7 @@ extension SandboxEngine {
             ]
             stats = SandboxStats()
             faults = FaultSettings()
-            random = SeededGenerator(seed: 0)
+            random = SplitMix64(state: 0)
             throttles = [:]
         }
         let names = (realms ?? [configuration.defaultRealm]).map { JSONValue.string($0) }
@@ -82,7 +83,7 @@ extension SandboxEngine {
         } catch {
             return .json(["error": .string(error.detail)], status: 400)
         }
-        random = SeededGenerator(seed: faults.seed)
+        random = SplitMix64(state: faults.seed)
         return .json(faults.json)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PortBooksRandom
 
 /// The whole sandbox state behind one actor: companies, OAuth, throttles, faults, stats.
 ///
@@ -11,7 +12,7 @@ public actor SandboxEngine {
     var oauth = OAuthRegistry()
     var stats = SandboxStats()
     var faults = FaultSettings()
-    var random = SeededGenerator(seed: 0)
+    var random = SplitMix64(state: 0)
     var throttles: [String: ThrottleWindows] = [:]
     /// Requests admitted and not yet answered, by realm: kept outside the actor, so that a
     /// request leaves it when its reply is written (off the actor) without another hop onto it.

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 import PortBooksQuickBooks
 
 /// Virtual time: `sleep(until:)` jumps the clock forward instead of waiting, so hours of pacing

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksHTTP
+import PortBooksJSON
 
 /// A test double for `HTTPTransport`: answers each request with a handler (given the request
 /// and its 0-based index) and records every request.

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 #if canImport(Glibc)
     import Glibc

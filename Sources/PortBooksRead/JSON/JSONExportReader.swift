@@ -1,0 +1,495 @@
+import Foundation
+import PortBooksCore
+
+/// Reads a JSON export file as a stream: the document is scanned once, each record of the
+/// four arrays is built as a small tree, decoded and handed on, then dropped.
+///
+/// Memory stays flat for any file size (one read buffer, one record tree at a time, and a
+/// hash per id for the duplicate check). Syntax errors stop the read at their position;
+/// record problems are collected and reading goes on.
+public struct JSONExportReader: ExportReader {
+    public let path: String
+    /// The name used in diagnostics (the path as the user gave it).
+    public let displayName: String
+
+    /// Deepest nesting accepted (``ReaderLimits``); PortPro records are 4 levels deep.
+    static let maximumDepth = ReaderLimits.maximumDepth
+    /// Largest number of values in one record: far beyond any real invoice, far below memory trouble.
+    static let maximumNodesPerRecord = ReaderLimits.maximumNodesPerRecord
+
+    public init(path: String, displayName: String? = nil) {
+        self.path = path
+        self.displayName = displayName ?? path
+    }
+
+    public func read(_ body: (ExportRecord) throws -> Void) throws -> ExportReadResult {
+        var result = ExportReadResult(file: displayName)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            result.diagnostics.append(
+                Diagnostic(
+                    file: displayName, line: 0, column: 0, code: .unreadable,
+                    message: "cannot open the file (missing, or no permission to read it)"))
+            return result
+        }
+        defer { try? handle.close() }
+        let parser = JSONStreamParser(stream: ByteStream(handle: handle), file: displayName)
+        var assembler = RecordAssembler(file: displayName, syntax: .json)
+        do {
+            try parser.parseDocument(result: &result) { node, kind, result in
+                try assembler.accept(node, kind: kind, result: &result, body: body)
+            }
+        } catch let stop as JSONStop {
+            result.diagnostics.append(stop.diagnostic)
+        }
+        return result
+    }
+}
+
+/// A problem that ends the read (syntax, truncation, encoding).
+struct JSONStop: Error {
+    let diagnostic: Diagnostic
+}
+
+/// The scanner and parser behind ``JSONExportReader``.
+final class JSONStreamParser {
+    private let stream: ByteStream
+    private let file: String
+    private var scratch: [UInt8] = []
+    private var nodeBudget = JSONExportReader.maximumNodesPerRecord
+    /// Bytes of strings the current record may still hold (``ReaderLimits/maximumRecordTextBytes``).
+    private var textBudget = ReaderLimits.maximumRecordTextBytes
+
+    init(stream: ByteStream, file: String) {
+        self.stream = stream
+        self.file = file
+        scratch.reserveCapacity(256)
+    }
+
+    private func stop(_ code: DiagnosticCode, _ message: String, at position: SourcePosition? = nil) -> JSONStop {
+        let where_ = position ?? stream.position
+        return JSONStop(
+            diagnostic: Diagnostic(file: file, line: where_.line, column: where_.column, code: code, message: message))
+    }
+
+    private func truncated(expecting what: String) -> JSONStop {
+        stop(
+            .truncated, "the file ends in the middle of the document (expected \(what)); was it cut off while copying?")
+    }
+
+    // MARK: Document
+
+    func parseDocument(
+        result: inout ExportReadResult,
+        onRecord: (SourceNode, RecordKind, inout ExportReadResult) throws -> Void
+    ) throws {
+        try checkEncoding()
+        skipWhitespaceOrFail: do {
+            try skipWhitespace()
+            guard let first = try stream.peek() else {
+                throw stop(
+                    .emptyFile, "the file is empty: there is no export in it", at: SourcePosition(line: 1, column: 1))
+            }
+            switch first {
+            case UInt8(ascii: "{"):
+                break skipWhitespaceOrFail
+            case UInt8(ascii: "["):
+                throw stop(.notAnExport, "this JSON is an array; a PortPro export is an object with \"formatVersion\"")
+            case UInt8(ascii: "<"):
+                throw stop(.notAnExport, "this looks like XML, not JSON; give the file a .xml name")
+            default:
+                throw stop(
+                    .notAnExport, "this is not JSON (it starts with \(describe(first))); a PortPro export starts with {"
+                )
+            }
+        }
+        let documentStart = stream.position
+        var sawVersion = false
+        try parseMembers { key in
+            let valuePosition = stream.position
+            if let kind = RecordKind(arrayName: key) {
+                guard let open = try stream.peek() else { throw truncated(expecting: "an array") }
+                guard open == UInt8(ascii: "[") else {
+                    result.diagnostics.append(
+                        Diagnostic(
+                            file: file, line: valuePosition.line, column: valuePosition.column, code: .wrongType,
+                            message: "\"\(key)\" must be an array of \(kind.rawValue) records"))
+                    try skipValue(depth: 1)
+                    return
+                }
+                try parseRecordArray(kind: kind, result: &result, onRecord: onRecord)
+            } else if key == "formatVersion" {
+                sawVersion = true
+                let node = try parseValue(depth: 1, build: true)
+                if case .text(let version) = node.value {
+                    if !Self.isSupportedVersion(version) {
+                        result.diagnostics.append(
+                            Diagnostic(
+                                file: file, line: node.position.line, column: node.position.column,
+                                code: .unsupportedVersion,
+                                message: "formatVersion \"\(version)\" is not supported; this PortBooks reads 1.x"))
+                    }
+                    result.formatVersion = version
+                } else {
+                    result.diagnostics.append(
+                        Diagnostic(
+                            file: file, line: node.position.line, column: node.position.column, code: .wrongType,
+                            message: "formatVersion must be a string such as \"1.0\", found \(node.typeName)"))
+                }
+            } else if key == "exportedAt" {
+                let node = try parseValue(depth: 1, build: true)
+                let valid: Bool
+                if case .text(let text) = node.value {
+                    valid = ObjectScope.isDayOrTimestamp(text, requireTime: true)
+                } else {
+                    valid = false
+                }
+                if !valid {
+                    result.diagnostics.append(
+                        Diagnostic(
+                            file: file, line: node.position.line, column: node.position.column, code: .invalidValue,
+                            message: "exportedAt must be a timestamp such as \"2026-11-20T08:00:00Z\""))
+                }
+            } else {
+                // Unknown top-level fields are tolerated (PortPro adds fields), but still checked for syntax.
+                try skipValue(depth: 1)
+            }
+        }
+        try skipWhitespace()
+        if let extra = try stream.peek() {
+            throw stop(.syntax, "unexpected \(describe(extra)) after the end of the export document")
+        }
+        if !sawVersion {
+            result.diagnostics.append(
+                Diagnostic(
+                    file: file, line: documentStart.line, column: documentStart.column, code: .notAnExport,
+                    message: "the document has no \"formatVersion\": this is not a PortPro export (expected \"1.0\")"))
+        }
+    }
+
+    static func isSupportedVersion(_ version: String) -> Bool {
+        guard version.hasPrefix("1."), version.count > 2 else { return false }
+        return version.dropFirst(2).allSatisfy(\.isASCIIDigit)
+    }
+
+    private func parseRecordArray(
+        kind: RecordKind, result: inout ExportReadResult,
+        onRecord: (SourceNode, RecordKind, inout ExportReadResult) throws -> Void
+    ) throws {
+        _ = try stream.next()
+        var first = true
+        while true {
+            try skipWhitespace()
+            guard let byte = try stream.peek() else { throw truncated(expecting: "a \(kind.rawValue) record or ]") }
+            if byte == UInt8(ascii: "]") {
+                _ = try stream.next()
+                return
+            }
+            if !first {
+                guard byte == UInt8(ascii: ",") else {
+                    throw stop(.syntax, "expected , or ] between \(kind.rawValue) records, found \(describe(byte))")
+                }
+                _ = try stream.next()
+                try skipWhitespace()
+            }
+            first = false
+            nodeBudget = JSONExportReader.maximumNodesPerRecord
+            textBudget = ReaderLimits.maximumRecordTextBytes
+            let node = try parseValue(depth: 2, build: true)
+            try onRecord(node, kind, &result)
+        }
+    }
+
+    // MARK: Values
+
+    private func parseValue(depth: Int, build: Bool) throws -> SourceNode {
+        guard depth <= JSONExportReader.maximumDepth else {
+            throw stop(.limitExceeded, ReaderLimits.tooDeepMessage)
+        }
+        if build {
+            nodeBudget -= 1
+            if nodeBudget < 0 { throw stop(.limitExceeded, ReaderLimits.tooManyValuesMessage) }
+        }
+        let position = stream.position
+        guard let byte = try stream.peek() else { throw truncated(expecting: "a value") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            var fields: [SourceNode.Field] = []
+            try parseMembers { name in
+                let value = try parseValue(depth: depth + 1, build: build)
+                if build { fields.append(SourceNode.Field(name: name, node: value)) }
+            }
+            return SourceNode(.object(fields), at: position)
+        case UInt8(ascii: "["):
+            _ = try stream.next()
+            var items: [SourceNode] = []
+            var first = true
+            while true {
+                try skipWhitespace()
+                guard let next = try stream.peek() else { throw truncated(expecting: "a value or ]") }
+                if next == UInt8(ascii: "]") {
+                    _ = try stream.next()
+                    break
+                }
+                if !first {
+                    guard next == UInt8(ascii: ",") else {
+                        throw stop(.syntax, "expected , or ] in an array, found \(describe(next))")
+                    }
+                    _ = try stream.next()
+                    try skipWhitespace()
+                }
+                first = false
+                let item = try parseValue(depth: depth + 1, build: build)
+                if build { items.append(item) }
+            }
+            return SourceNode(.array(items), at: position)
+        case UInt8(ascii: "\""):
+            let text = try parseString()
+            if build {
+                textBudget -= text.utf8.count
+                if textBudget < 0 { throw stop(.limitExceeded, ReaderLimits.recordTooLargeMessage, at: position) }
+            }
+            return SourceNode(.text(text), at: position)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return SourceNode(.number(try parseNumber()), at: position)
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return SourceNode(.bool(true), at: position)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return SourceNode(.bool(false), at: position)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return SourceNode(.null, at: position)
+        default:
+            throw stop(.syntax, "expected a value, found \(describe(byte))")
+        }
+    }
+
+    /// Consumes an object from its `{` to its `}`, calling `member` with each field name once
+    /// the reader stands on that field's value; `member` must consume the value.
+    private func parseMembers(_ member: (String) throws -> Void) throws {
+        _ = try stream.next()
+        var first = true
+        while true {
+            try skipWhitespace()
+            guard let byte = try stream.peek() else { throw truncated(expecting: "a field name or }") }
+            if byte == UInt8(ascii: "}") {
+                _ = try stream.next()
+                break
+            }
+            if !first {
+                guard byte == UInt8(ascii: ",") else {
+                    throw stop(.syntax, "expected , or } after a field, found \(describe(byte))")
+                }
+                _ = try stream.next()
+                try skipWhitespace()
+            }
+            first = false
+            guard let quote = try stream.peek() else { throw truncated(expecting: "a field name") }
+            guard quote == UInt8(ascii: "\"") else {
+                throw stop(.syntax, "expected a field name in double quotes, found \(describe(quote))")
+            }
+            let key = try parseString()
+            try expectColon()
+            try skipWhitespace()
+            try member(key)
+        }
+    }
+
+    private func skipValue(depth: Int) throws {
+        _ = try parseValue(depth: depth, build: false)
+    }
+
+    private func expectColon() throws {
+        try skipWhitespace()
+        guard let byte = try stream.next() else { throw truncated(expecting: ":") }
+        guard byte == UInt8(ascii: ":") else {
+            throw stop(.syntax, "expected : after a field name, found \(describe(byte))")
+        }
+    }
+
+    private func expectLiteral(_ word: String) throws {
+        let position = stream.position
+        for expected in word.utf8 {
+            guard let byte = try stream.next() else { throw truncated(expecting: word) }
+            guard byte == expected else {
+                throw stop(.syntax, "expected \(word) here (strings need double quotes)", at: position)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func skipWhitespace() throws {
+        while let byte = try stream.peek() {
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            _ = try stream.next()
+        }
+    }
+
+    private func parseNumber() throws -> String {
+        let position = stream.position
+        scratch.removeAll(keepingCapacity: true)
+        while let byte = try stream.peek() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                guard scratch.count < ReaderLimits.maximumValueBytes else {
+                    throw stop(.limitExceeded, ReaderLimits.valueTooLongMessage, at: position)
+                }
+                scratch.append(byte)
+                _ = try stream.next()
+            default:
+                return try checkedNumber(at: position)
+            }
+        }
+        return try checkedNumber(at: position)
+    }
+
+    /// Checks the JSON number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    private func checkedNumber(at position: SourcePosition) throws -> String {
+        var index = 0
+        let bytes = scratch
+        func digits() -> Int {
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            return index - start
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        let integerDigits = digits()
+        var valid = integerDigits > 0 && !(integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0"))
+        if valid, index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            valid = digits() > 0
+        }
+        if valid, index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            valid = digits() > 0
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard valid, index == bytes.count else {
+            throw stop(.syntax, "\"\(text)\" is not a valid JSON number", at: position)
+        }
+        return text
+    }
+
+    private func parseString() throws -> String {
+        let start = stream.position
+        _ = try stream.next()
+        scratch.removeAll(keepingCapacity: true)
+        var ascii = true
+        while true {
+            guard let byte = try stream.next() else { throw truncated(expecting: "the end of a string") }
+            switch byte {
+            case UInt8(ascii: "\""):
+                // Most strings are ASCII: no validation needed, and no generic-metadata lookup.
+                if ascii { return String(decoding: scratch, as: UTF8.self) }
+                guard let text = String(validating: scratch, as: UTF8.self) else {
+                    throw stop(
+                        .encoding,
+                        "this string is not valid UTF-8; save the file as UTF-8 (it looks like Latin-1 or Windows-1252)",
+                        at: start)
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                try parseEscape()
+            case 0x00..<0x20:
+                throw stop(
+                    .syntax,
+                    byte == 0x0A
+                        ? "a string is not closed before the end of the line (missing \")"
+                        : "a control character (0x\(String(byte, radix: 16))) inside a string must be escaped",
+                    at: start)
+            default:
+                if byte >= 0x80 { ascii = false }
+                scratch.append(byte)
+            }
+            // Checked per byte, so a 100 MB string costs 1 MiB, not 100 MB, before it is refused.
+            if scratch.count > ReaderLimits.maximumValueBytes {
+                throw stop(.limitExceeded, ReaderLimits.valueTooLongMessage, at: start)
+            }
+        }
+    }
+
+    private func parseEscape() throws {
+        let position = stream.position
+        guard let escaped = try stream.next() else { throw truncated(expecting: "an escape sequence") }
+        switch escaped {
+        case UInt8(ascii: "\""): scratch.append(0x22)
+        case UInt8(ascii: "\\"): scratch.append(0x5C)
+        case UInt8(ascii: "/"): scratch.append(0x2F)
+        case UInt8(ascii: "b"): scratch.append(0x08)
+        case UInt8(ascii: "f"): scratch.append(0x0C)
+        case UInt8(ascii: "n"): scratch.append(0x0A)
+        case UInt8(ascii: "r"): scratch.append(0x0D)
+        case UInt8(ascii: "t"): scratch.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if (0xD800..<0xDC00).contains(scalar) {
+                guard try stream.next() == UInt8(ascii: "\\"), try stream.next() == UInt8(ascii: "u") else {
+                    throw stop(.syntax, "a \\u escape starts a surrogate pair that is not completed", at: position)
+                }
+                let low = try parseHex4()
+                guard (0xDC00..<0xE000).contains(low) else {
+                    throw stop(.syntax, "a \\u surrogate pair is invalid", at: position)
+                }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00..<0xE000).contains(scalar) {
+                throw stop(.syntax, "a lone \\u surrogate is not a character", at: position)
+            }
+            guard let unicode = Unicode.Scalar(scalar) else {
+                throw stop(.syntax, "a \\u escape is not a character", at: position)
+            }
+            scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
+        default:
+            throw stop(.syntax, "\\\(describeRaw(escaped)) is not a JSON escape", at: position)
+        }
+    }
+
+    private func parseHex4() throws -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = try stream.next() else { throw truncated(expecting: "4 hex digits") }
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
+            default: throw stop(.syntax, "\\u must be followed by 4 hex digits")
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    // MARK: Encoding
+
+    /// Refuses UTF-16/UTF-32 (by BOM or by NUL bytes) and skips a UTF-8 BOM.
+    private func checkEncoding() throws {
+        let head = try stream.prefix(4)
+        let origin = SourcePosition(line: 1, column: 1)
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) || head.contains(0x00) {
+            throw stop(
+                .encoding, "the file is UTF-16 or UTF-32; PortBooks reads UTF-8 only (save it as UTF-8)", at: origin)
+        }
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+            stream.skipWithoutColumn(3)
+        }
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        "'\(describeRaw(byte))'"
+    }
+
+    private func describeRaw(_ byte: UInt8) -> String {
+        if byte >= 0x20 && byte < 0x7F { return String(UnicodeScalar(byte)) }
+        return "0x" + String(byte, radix: 16, uppercase: true)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import PortBooksCore
+import PortBooksJSON
+import PortBooksLedger
+import PortBooksMap
+import PortBooksPlan
+import PortBooksPush
+
+extension PushPipeline {
+    /// Payments: each applies to invoices that must already be in QuickBooks. A payment may
+    /// arrive before its invoice: it waits (`blocked`, naming the invoice) and goes on the run
+    /// after the invoice syncs. A payment for an invoice marked paid outside QuickBooks is
+    /// skipped with the reason. Payments are created one by one, each with its own requestid
+    /// (a payment has no number to look up, so the requestid is what makes a re-run safe).
+    ///
+    /// `early` holds the payments already sent while the invoices were being pushed
+    /// (`PaymentsAlongside`); the rest go here.
+    func pushPayments(early: PaymentsAlongside? = nil) async throws {
+        try await early?.finish()
+        let handled = early?.handled ?? []
+        let pending = try ledger.records(kind: .payment, states: [.pending, .blocked], limit: nil)
+            .filter { !handled.contains($0.id) }
+        guard !pending.isEmpty else { return }
+        let phase = "pushing Payment"
+        progress?.update(phase: phase, done: 0, total: pending.count)
+        for start in stride(from: 0, to: pending.count, by: Self.chunkSize) {
+            let chunk = Array(pending[start..<min(start + Self.chunkSize, pending.count)])
+            let planned = try await planPayments(chunk)
+            let creates = planned.filter { if case .create = $0.operation { true } else { false } }
+            let answers = try await writer.createEach(Self.creates(creates), entity: "Payment", concurrency: 4)
+            try recorder.record(
+                planned.filter { if case .update = $0.operation { false } else { true } }, answers: answers)
+            try await pushUpdates(planned, entity: "Payment")
+            progress?.update(phase: phase, done: start + chunk.count, total: pending.count)
+        }
+        progress?.finish(phase: phase)
+    }
+
+    /// The plan of a group of payments, from the ledger's links of their invoices and customers.
+    func planPayments(_ records: [LedgerRecord]) async throws -> [PlannedRecord] {
+        let records = try mapped(records)
+        let facts = try await facts(for: records, invoices: true)
+        return records.map { planner.plan($0.record, $0.exported, mapping: $0.mapping, facts: facts) }
+    }
+}
+
+/// Payments sent while the invoices are still being pushed: after each chunk of invoices is
+/// recorded, the payments whose invoices are now all in QuickBooks go out at once, using the
+/// minute's single-request budget the invoice batches leave idle. Their outcomes are recorded
+/// as they come back; anything not sent here goes through `pushPayments` as usual.
+final class PaymentsAlongside {
+    private unowned let pipeline: PushPipeline
+    /// Payments not yet sent, by the invoice keys they wait on (PortPro id and number).
+    private var waiting: [Int64: (record: LedgerRecord, references: [PendingReference])] = [:]
+    private var byInvoiceKey: [String: Set<Int64>] = [:]
+    private var sent: [(planned: [PlannedRecord], task: TrackedTask<WriteAnswers>)] = []
+    /// The payments planned here: each record is planned once per run.
+    private(set) var handled: Set<Int64> = []
+    /// Groups on the wire before the invoice pipeline waits for the oldest: enough that a push
+    /// of 3,000 invoices (a dozen groups) never waits, and a bound on what payments hold in
+    /// memory when an export has more of them than the single-request budget carries.
+    static let groupsOnTheWire = 16
+
+    init(pipeline: PushPipeline) throws {
+        self.pipeline = pipeline
+        for record in try pipeline.ledger.records(kind: .payment, states: [.pending, .blocked], limit: nil) {
+            guard record.qbID == nil, case .payment(let payment) = try record.decoded(memo: pipeline.memo) else {
+                continue
+            }
+            let references = Planner.invoiceReferences(of: payment)
+            guard !references.isEmpty else { continue }
+            waiting[record.id] = (record, references)
+            for reference in references {
+                byInvoiceKey[reference.key, default: []].insert(record.id)
+                byInvoiceKey["number:\(reference.name)", default: []].insert(record.id)
+            }
+        }
+    }
+
+    deinit {
+        for step in sent { step.task.cancel() }
+    }
+
+    /// Sends the payments whose invoices are all synced now, among those waiting on `invoices`;
+    /// records the outcomes of earlier sends that have come back.
+    func invoicesRecorded(_ invoices: [LedgerRecord]) async throws {
+        guard !waiting.isEmpty else { return }
+        var candidates: Set<Int64> = []
+        for invoice in invoices {
+            candidates.formUnion(byInvoiceKey[invoice.portproID] ?? [])
+            if let number = invoice.number { candidates.formUnion(byInvoiceKey["number:\(number)"] ?? []) }
+        }
+        var ready: [LedgerRecord] = []
+        for id in candidates.sorted() {
+            guard let entry = waiting[id] else { continue }
+            let allSynced = try entry.references.allSatisfy { try self.invoice($0)?.state == .synced }
+            guard allSynced else { continue }
+            waiting[id] = nil
+            handled.insert(id)
+            ready.append(entry.record)
+        }
+        if !ready.isEmpty {
+            let planned = try await pipeline.planPayments(ready)
+            let jobs = PushPipeline.creates(planned)
+            let writer = pipeline.writer
+            // As many at once as the pacer gives single requests places: payments are what fills
+            // the minute's single-request budget beside the batches.
+            let task = TrackedTask { try await writer.createEach(jobs, entity: "Payment", concurrency: 8) }
+            sent.append((planned, task))
+        }
+        // Record the groups that are back; wait for one (this runs between invoice chunks, so
+        // the invoices wait too) only when payments fall far behind. Payments queued in the
+        // pacer do not hold up the number lookups: reads are admitted before writes.
+        while let oldest = sent.first, oldest.task.isDone || sent.count > Self.groupsOnTheWire {
+            try await recordOldest()
+        }
+    }
+
+    /// The invoice a reference names, as the ledger holds it now.
+    private func invoice(_ reference: PendingReference) throws -> LedgerRecord? {
+        let ledger = pipeline.ledger
+        if reference.key.hasPrefix("number:") {
+            return try ledger.records(kind: .invoice, number: String(reference.key.dropFirst("number:".count))).first
+        }
+        if let byID = try ledger.record(kind: .invoice, portproID: reference.key) { return byID }
+        return try ledger.records(kind: .invoice, number: reference.name).first
+    }
+
+    /// Waits for every payment sent here and records it.
+    func finish() async throws {
+        while !sent.isEmpty { try await recordOldest() }
+    }
+
+    private func recordOldest() async throws {
+        let step = sent.removeFirst()
+        try pipeline.recorder.record(step.planned, answers: try await step.task.value)
+    }
+}

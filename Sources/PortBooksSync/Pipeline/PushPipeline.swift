@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import PortBooksCore
+import PortBooksJSON
+import PortBooksLedger
+import PortBooksMap
+import PortBooksPlan
+import PortBooksPush
+import PortBooksQuickBooks
+import PortBooksRecord
+
+/// Wires the stages for what the ledger holds, in dependency order — customers, then invoices
+/// and credit memos, then payments: each step's records are read from the ledger and decoded,
+/// mapped (``RecordMapper``), planned (``Planner``, from the facts the ledger and bulk
+/// QuickBooks reads give), pushed (a ``QuickBooksWriter``) and recorded (``Recorder``).
+///
+/// A real run and a dry run go through exactly this code; only the writer differs (a dry run's
+/// ``RehearsalWriter`` sends nothing, and its ledger is a copy), so a dry run's plan is the plan
+/// the real run carries out.
+///
+/// Every write carries a `requestid` derived from the record, its content and its generation
+/// (or, for a batch, from the batch's content), so a retry after a timeout or a re-run after a
+/// crash replays instead of writing twice.
+final class PushPipeline {
+    let ledger: LedgerStore
+    let settings: Settings
+    let memo: StagedMemo
+    let client: QuickBooksClient
+    let writer: any QuickBooksWriter
+    let recorder: Recorder
+    let progress: ProgressReporter?
+    let logger: Logger
+    let mapper: RecordMapper
+    let planner: Planner
+    let reads: PlanReads
+
+    init(
+        ledger: LedgerStore, settings: Settings, memo: StagedMemo, client: QuickBooksClient,
+        writer: any QuickBooksWriter, recorder: Recorder, progress: ProgressReporter?, logger: Logger
+    ) {
+        self.ledger = ledger
+        self.settings = settings
+        self.memo = memo
+        self.client = client
+        self.writer = writer
+        self.recorder = recorder
+        self.progress = progress
+        self.logger = logger
+        mapper = RecordMapper(settings: settings)
+        planner = Planner(settings: settings)
+        reads = PlanReads(client: client)
+    }
+
+    /// Plans and pushes every kind the settings enable.
+    func run() async throws {
+        if settings.sync.isEnabled(.customer) { try await pushCustomers() }
+        // Payments whose invoices are in go out while later invoices are still being pushed.
+        let alongside =
+            settings.sync.isEnabled(.payment) && settings.sync.isEnabled(.invoice)
+            ? try PaymentsAlongside(pipeline: self) : nil
+        let documents = [RecordKind.invoice, .creditMemo].filter { settings.sync.isEnabled($0) }
+        try await pushDocuments(documents) { records in try await alongside?.invoicesRecorded(records) }
+        // The payments still to go may use the minute's requests the batches had.
+        await client.pacer.batchesDone()
+        if settings.sync.isEnabled(.payment) { try await pushPayments(early: alongside) }
+    }
+
+    // MARK: Inputs of the plan
+
+    /// A record with its staged content and its mapping.
+    struct Mapped: Sendable {
+        var record: LedgerRecord
+        var exported: ExportRecord
+        var mapping: MappedRecord<MappedPayload>
+    }
+
+    func mapped(_ records: [LedgerRecord]) throws -> [Mapped] {
+        try records.map { record in
+            let exported = try record.decoded(memo: memo)
+            return Mapped(record: record, exported: exported, mapping: mapper.map(exported))
+        }
+    }
+
+    /// The facts `records` are planned from: the ledger's links of the customers and invoices
+    /// they name, the content of linked ones when last synced, and the QuickBooks Ids of the
+    /// names their payloads use (looked up now, in bulk, when not known yet).
+    func facts(for records: [Mapped], invoices: Bool = false) async throws -> PlanFacts {
+        var facts = PlanFacts()
+        var customerIDs = Set<String>()
+        var names: [PendingReference] = []
+        for entry in records where entry.mapping.isClean {
+            for reference in entry.mapping.payload.pendingReferences {
+                if reference.kind == .customer { customerIDs.insert(reference.key) } else { names.append(reference) }
+            }
+        }
+        for customer in try ledger.records(kind: .customer, portproIDs: Array(customerIDs)) {
+            facts.customers[customer.portproID] = PlanFacts.Link(customer)
+        }
+        if invoices { try invoiceLinks(for: records, into: &facts) }
+        try await reads.prefetch(names)
+        facts.names = reads.names
+        let linked = records.filter { $0.record.qbID != nil && $0.record.state != .synced }.map(\.record.id)
+        facts.previousContent = try ledger.syncedContents(ids: linked)
+        return facts
+    }
+
+    /// The ledger's links of the invoices payments apply to, by `_id` and by number.
+    private func invoiceLinks(for records: [Mapped], into facts: inout PlanFacts) throws {
+        var ids = Set<String>()
+        var numbers = Set<String>()
+        for entry in records {
+            guard case .payment(let payment) = entry.exported else { continue }
+            for reference in Planner.invoiceReferences(of: payment) {
+                if !reference.key.hasPrefix("number:") { ids.insert(reference.key) }
+                numbers.insert(reference.name)
+            }
+        }
+        for invoice in try ledger.records(kind: .invoice, portproIDs: Array(ids)) {
+            facts.invoices[invoice.portproID] = PlanFacts.Link(invoice)
+        }
+        for invoice in try ledger.records(kind: .invoice, numbers: Array(numbers)) {
+            guard let number = invoice.number, facts.invoices["number:\(number)"] == nil else { continue }
+            facts.invoices["number:\(number)"] = PlanFacts.Link(invoice)
+        }
+    }
+
+    // MARK: Jobs for the writer
+
+    /// The `requestid` of a single write of `record`.
+    static func requestID(_ record: LedgerRecord, operation: String) -> RequestID {
+        RequestID.derive(
+            kind: "\(record.kind.rawValue).\(operation)", portproID: record.portproID,
+            contentHash: record.contentHash, generation: record.generation)
+    }
+
+    /// The creates among `planned`.
+    static func creates(_ planned: [PlannedRecord]) -> [WriteJob] {
+        planned.compactMap { entry in
+            guard case .create(let json) = entry.operation else { return nil }
+            return WriteJob(
+                recordID: entry.record.id, json: json, requestID: requestID(entry.record, operation: "create"))
+        }
+    }
+
+    /// The updates among `planned`.
+    static func updates(_ planned: [PlannedRecord]) -> [UpdateJob] {
+        planned.compactMap { entry in
+            guard case .update(let qbID, let syncToken, let changes) = entry.operation else { return nil }
+            return UpdateJob(
+                recordID: entry.record.id, qbID: qbID, syncToken: syncToken, changes: changes.objectValue ?? [:],
+                requestID: requestID(entry.record, operation: "update"))
+        }
+    }
+
+    /// Sends the updates among `planned` and records them.
+    func pushUpdates(_ planned: [PlannedRecord], entity: String) async throws {
+        let updates = planned.filter { if case .update = $0.operation { true } else { false } }
+        guard !updates.isEmpty else { return }
+        let answers = try await writer.update(Self.updates(updates), entity: entity)
+        try recorder.record(updates, answers: answers)
+    }
+}
