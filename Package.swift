@@ -172,6 +172,9 @@ let package = Package(
         .testTarget(
             name: "PortBooksReportsTests",
             dependencies: ["PortBooksReports", "PortBooksRandom", "PortBooksTestSupport"]),
+        .testTarget(
+            name: "PortBooksPlanTests",
+            dependencies: ["PortBooksPlan", "PortBooksMap", "PortBooksRead", "PortBooksCore", "PortBooksJSON"]),
         .testTarget(name: "PortBooksStageTests", dependencies: ["PortBooksStage", "PortBooksCore"]),
         .testTarget(
             name: "PortBooksCommandsTests",

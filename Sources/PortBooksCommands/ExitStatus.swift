@@ -57,6 +57,9 @@ enum ExitStatus {
         case let fault as QuickBooksFault:
             Terminal.standardError("error: \(fault)")
             return ExitCode(fault.category == .transient ? tryLater : couldNotRun)
+        case LedgerError.busy:
+            Terminal.standardError("error: \(error)")
+            return ExitCode(tryLater)
         case is LedgerError, is ResolutionError, is CSVError, is DigestError:
             Terminal.standardError("error: \(error)")
             return ExitCode(couldNotRun)

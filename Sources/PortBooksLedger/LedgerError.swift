@@ -11,6 +11,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// failed write changed nothing.
     case failed(path: String, reason: String)
     case corrupt(String)
+    /// A run holds the ledger's lock; a dry run cannot take a consistent copy until it ends.
+    case busy(path: String)
     case noSuchRecord(Int64)
     /// A change the ledger refuses (``LedgerChange``); with `apply`, nothing of the list changed.
     case invalidChange(id: Int64, reason: String)
@@ -22,6 +24,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
             "the ledger \(path) was updated by a newer PortBooks; use that version (this one does not know its format)"
         case .failed(let path, let reason): "the ledger \(path) could not be read or written: \(reason)"
         case .corrupt(let detail): "the ledger holds something unexpected: \(detail)"
+        case .busy(let path): "a PortBooks run holds the lock \(path); try the dry run again when it has finished"
         case .noSuchRecord(let id): "the ledger has no record #\(id)"
         case .invalidChange(let id, let reason): "record #\(id) cannot take this change: \(reason)"
         }

@@ -28,9 +28,10 @@ public enum ContentChanges {
             }
         case (.array(let before)?, .array(let after)?):
             for index in 0..<max(before.count, after.count) {
-                diff(
-                    index < before.count ? before[index] : nil, index < after.count ? after[index] : nil,
-                    path: "\(path)[\(index)]", into: &changes)
+                // Explicitly optional: a bare `nil` here would be JSONValue's own null literal.
+                let old: JSONValue? = index < before.count ? .some(before[index]) : .none
+                let new: JSONValue? = index < after.count ? .some(after[index]) : .none
+                diff(old, new, path: "\(path)[\(index)]", into: &changes)
             }
         case (nil, nil):
             break

@@ -195,7 +195,7 @@ struct ResolutionValidationTests {
     func hugeResolutionFile() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
-        FileManager.default.createFile(atPath: url.path, contents: Data("entity,action\n".utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data("entity,action\n".utf8))
         let handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: UInt64(CSVReader.maximumFileBytes + (1 << 20)))
         try handle.close()

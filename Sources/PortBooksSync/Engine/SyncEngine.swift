@@ -54,7 +54,7 @@ public final class SyncEngine {
     /// caller removes when done. Nothing of the project is created, opened for writing or locked.
     public static func rehearsal(settings: Settings, logger: Logger) throws -> (SyncEngine, LedgerCopy) {
         let folders = ProjectFolders(settings: settings)
-        let copy = try LedgerCopy(path: folders.ledgerPath)
+        let copy = try LedgerCopy(path: folders.ledgerPath, lockPath: folders.lockPath)
         let engine = SyncEngine(
             settings: settings, ledger: copy.ledger, folders: folders, isRehearsal: true, logger: logger)
         return (engine, copy)
