@@ -104,7 +104,6 @@ let package = Package(
             dependencies: [
                 "PortBooksCore",
                 "PortBooksJSON",
-                "PortBooksRead",
                 "PortBooksMap",
                 "PortBooksLedger",
                 "PortBooksStage",
@@ -121,7 +120,6 @@ let package = Package(
             name: "PortBooksCommands",
             dependencies: [
                 "PortBooksCore",
-                "PortBooksJSON",
                 "PortBooksRead",
                 "PortBooksMap",
                 "PortBooksLedger",
@@ -132,13 +130,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "portbooks",
-            dependencies: [
-                "PortBooksCommands",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        .executableTarget(name: "portbooks", dependencies: ["PortBooksCommands"]),
         .target(
             name: "QBOSandbox",
             dependencies: [
@@ -176,30 +168,32 @@ let package = Package(
             name: "PortBooksPlanTests",
             dependencies: ["PortBooksPlan", "PortBooksMap", "PortBooksRead", "PortBooksCore", "PortBooksJSON"]),
         .testTarget(name: "PortBooksStageTests", dependencies: ["PortBooksStage", "PortBooksCore"]),
+        // Runs the built `portbooks` and `qbo-sandbox` (`make test` builds them first).
+        .testTarget(name: "PortBooksCommandsTests"),
         .testTarget(
-            name: "PortBooksCommandsTests",
-            dependencies: ["PortBooksCommands", "PortBooksCore", "PortBooksRead"]
-        ),
-        .testTarget(name: "PortBooksLedgerTests", dependencies: ["PortBooksLedger", "PortBooksCore"]),
+            name: "PortBooksLedgerTests",
+            dependencies: ["PortBooksLedger", "PortBooksCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PortBooksSyncTests",
             dependencies: [
                 "PortBooksSync", "PortBooksStage", "PortBooksReports", "PortBooksLedger", "PortBooksCore",
-                "PortBooksJSON", "PortBooksQuickBooks", "QBOSandbox",
+                "PortBooksJSON", "PortBooksQuickBooks", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "PortBooksQuickBooksTests",
             dependencies: [
                 "PortBooksQuickBooks", "PortBooksHTTP", "PortBooksCore", "PortBooksJSON", "PortBooksRandom",
-                "QBOSandbox",
+                "QBOSandbox", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "QBOSandboxTests",
             dependencies: [
                 "QBOSandbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

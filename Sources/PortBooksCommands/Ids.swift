@@ -67,7 +67,8 @@ private func applyOne(
     let file = ResolutionFile(
         name: "portbooks ids \(action == .setQBID ? "set" : "remove")", rows: [row], origin: .command)
     let outcome = try await engine.resolve(
-        file, options: .init(force: force), connect: { try QuickBooksConnection(settings: settings).client().0 })
+        file, options: .init(force: force),
+        connect: { try QuickBooksConnection(settings: settings).client(logger: LogSetup.logger).0 })
     guard let result = outcome.rows.first else { return }
     if result.result == .rejected {
         Terminal.standardError("error: \(result.message)")

@@ -20,7 +20,9 @@ struct Reconcile: AsyncParsableCommand {
     func run() async throws {
         let settings = try config.loadSettings()
         let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
-        let result = try await engine.reconcile(connect: { try QuickBooksConnection(settings: settings).client().0 })
+        let result = try await engine.reconcile(connect: {
+            try QuickBooksConnection(settings: settings).client(logger: LogSetup.logger).0
+        })
         let outcome = result.outcome
         if let warning = outcome.gapWarning { Terminal.standardError("warning: \(warning)") }
         print(

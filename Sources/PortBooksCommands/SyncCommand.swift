@@ -106,7 +106,7 @@ enum RunOnce {
         }
         defer { copy?.remove() }
         let summary = try await engine.run(options, progress: TerminalProgress()) {
-            try QuickBooksConnection(settings: settings).client().0
+            try QuickBooksConnection(settings: settings).client(logger: LogSetup.logger).0
         }
         SummaryPrinter.print(summary, folders: engine.folders)
         return summary

@@ -1,6 +1,5 @@
 import Foundation
 import PortBooksCore
-import PortBooksXML
 
 /// Picks the reader for a drop file: by extension, else by its first byte.
 ///

@@ -122,7 +122,8 @@ final class RotatingTokenServer: @unchecked Sendable {
         let store = TokenStore(path: try temporaryDirectory() + "/tokens.json")
         let client = OAuthClient(configuration: configuration, transport: transport)
         // Access token about to expire: the session refreshes before handing it out.
-        let session = OAuthSession(client: client, store: store, tokens: tokens(generation: 1, expiresIn: 60))
+        let session = OAuthSession(
+            client: client, store: store, tokens: tokens(generation: 1, expiresIn: 60), logger: .quiet)
         let access = try await session.accessToken()
         #expect(access.exposedValue == "access-2")
         #expect(try store.load()?.refreshToken.exposedValue == "refresh-2")
@@ -146,7 +147,7 @@ final class RotatingTokenServer: @unchecked Sendable {
         let session = OAuthSession(
             client: OAuthClient(configuration: configuration, transport: transport),
             store: TokenStore(path: try temporaryDirectory() + "/tokens.json"),
-            tokens: tokens(generation: 1, expiresIn: 0))
+            tokens: tokens(generation: 1, expiresIn: 0), logger: .quiet)
         do {
             _ = try await session.accessToken()
             Issue.record("expected reconnectNeeded")
@@ -176,12 +177,13 @@ final class RotatingTokenServer: @unchecked Sendable {
         let client = QuickBooksClient(
             configuration: QuickBooksConfiguration(
                 baseURL: "http://qbo.test/v3", realmID: "9130", retry: RetryPolicy(maxAttempts: 1)),
-            transport: transport, tokens: try OAuthSession.load(client: oauth, store: store), clock: FakeClock())
+            transport: transport, tokens: try OAuthSession.load(client: oauth, store: store, logger: .quiet),
+            clock: FakeClock(), logger: .quiet)
         await #expect(throws: QuickBooksFault.self) { _ = try await client.read(.invoice, id: "7") }
         #expect(seenOnDisk.value == "refresh-2")
 
         // A new process loads the file and carries on with the rotated token.
-        let reloaded = try OAuthSession.load(client: oauth, store: store)
+        let reloaded = try OAuthSession.load(client: oauth, store: store, logger: .quiet)
         #expect(await reloaded.currentTokens.refreshToken.exposedValue == "refresh-2")
         let next = try await reloaded.tokenRejected(SecretToken("access-2"))
         #expect(next.exposedValue == "access-3")
@@ -196,11 +198,11 @@ final class RotatingTokenServer: @unchecked Sendable {
         let oauth = OAuthClient(configuration: configuration, transport: transport)
         _ = try await oauth.refresh(tokens(generation: 1))  // another app rotated: access-1 now 401s...
         try store.save(tokens(generation: 2))  // ...and the file was updated by that other process
-        let session = OAuthSession(client: oauth, store: store, tokens: tokens(generation: 1))
+        let session = OAuthSession(client: oauth, store: store, tokens: tokens(generation: 1), logger: .quiet)
         let client = QuickBooksClient(
             configuration: QuickBooksConfiguration(baseURL: "http://qbo.test/v3", realmID: "9130"),
             transport: transport,
-            tokens: session, clock: FakeClock())
+            tokens: session, clock: FakeClock(), logger: .quiet)
         let invoice = try await client.read(.invoice, id: "7")
         #expect(invoice["Id"]?.stringValue == "7")
         // The session adopted the file's tokens rather than refreshing with a superseded one.
@@ -215,7 +217,7 @@ final class RotatingTokenServer: @unchecked Sendable {
         let client = QuickBooksClient(
             configuration: QuickBooksConfiguration(baseURL: "http://qbo.test/v3", realmID: "9130"),
             transport: transport,
-            tokens: StaticTokens(), clock: FakeClock())
+            tokens: StaticTokens(), clock: FakeClock(), logger: .quiet)
         await #expect(throws: QuickBooksFault.auth(code: "3200", message: "AuthenticationFailed")) {
             _ = try await client.read(.invoice, id: "7")
         }
@@ -228,7 +230,7 @@ final class RotatingTokenServer: @unchecked Sendable {
         let unwritable = TokenStore(path: "/nonexistent-dir-\(UUID().uuidString)/tokens.json")
         let session = OAuthSession(
             client: OAuthClient(configuration: configuration, transport: transport), store: unwritable,
-            tokens: tokens(generation: 1, expiresIn: 0))
+            tokens: tokens(generation: 1, expiresIn: 0), logger: .quiet)
         await #expect(throws: QuickBooksFault.self) { _ = try await session.accessToken() }
         // No request ever carried an unsaved token.
         #expect(transport.requests.allSatisfy { $0.url.hasSuffix("/tokens/bearer") })

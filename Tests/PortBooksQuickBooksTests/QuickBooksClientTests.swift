@@ -9,7 +9,7 @@ import Testing
     func makeClient(_ transport: ScriptedTransport, retry: RetryPolicy = RetryPolicy()) -> QuickBooksClient {
         QuickBooksClient(
             configuration: QuickBooksConfiguration(baseURL: "http://qbo.test/v3/", realmID: "9130", retry: retry),
-            transport: transport, tokens: StaticTokens(), clock: FakeClock())
+            transport: transport, tokens: StaticTokens(), clock: FakeClock(), logger: .quiet)
     }
 
     let requestID = RequestID.derive(kind: "invoice", portproID: "6501", contentHash: "h1", generation: 0)
@@ -98,7 +98,7 @@ import Testing
         let client = QuickBooksClient(
             configuration: QuickBooksConfiguration(
                 baseURL: "http://qbo.test/v3", realmID: "9130", limits: PacingLimits(timeScale: 10)),
-            transport: transport, tokens: StaticTokens(), clock: clock)
+            transport: transport, tokens: StaticTokens(), clock: clock, logger: .quiet)
         _ = try await client.create(.invoice, ["DocNumber": "1"], requestID: requestID)
         #expect(transport.requests.count == 2)
         // 60 s / time scale 10 = 6 s of pause before the second attempt.

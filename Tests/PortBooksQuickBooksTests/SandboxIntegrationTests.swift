@@ -18,7 +18,7 @@ import struct QBOSandbox.SandboxServer
     /// Starts a sandbox on port 0 and returns its base URL and the task running it.
     func startSandbox(timeScale: Double) async throws -> (String, Task<Void, Error>) {
         let server = SandboxServer(
-            configuration: SandboxConfiguration(enforceLimits: true, timeScale: timeScale), port: 0)
+            configuration: SandboxConfiguration(enforceLimits: true, timeScale: timeScale), port: 0, logger: .quiet)
         let box = PortBox()
         let task = Task { try await server.run { port in await box.set(port) } }
         for _ in 0..<500 {
@@ -57,13 +57,13 @@ import struct QBOSandbox.SandboxServer
                 redirectURI: "http://localhost:0/callback", authorizationEndpoint: base + "/connect/oauth2",
                 tokenEndpoint: base + "/oauth2/v1/tokens/bearer", revocationEndpoint: base + "/oauth2/v1/tokens/revoke"),
             transport: transport)
-        let session = try OAuthSession.load(client: oauth, store: store)
+        let session = try OAuthSession.load(client: oauth, store: store, logger: .quiet)
         let client = QuickBooksClient(
             configuration: QuickBooksConfiguration(
                 baseURL: base + "/v3", realmID: realm,
                 retry: RetryPolicy(maxAttempts: 8, initialBackoff: .milliseconds(200), maxBackoff: .seconds(5)),
                 limits: PacingLimits(timeScale: timeScale)),
-            transport: transport, tokens: session)
+            transport: transport, tokens: session, logger: .quiet)
         return (client, session)
     }
 

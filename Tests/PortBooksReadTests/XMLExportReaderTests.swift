@@ -5,11 +5,11 @@ import Testing
 
 @testable import PortBooksRead
 
-private let schema: XMLSchema? = try? XMLSchema.portproExport()
+private let schema = Result { try XMLSchema.portproExport() }
 
 private func readXML(_ path: String) throws -> ([ExportRecord], ExportReadResult) {
     var records: [ExportRecord] = []
-    let result = try XMLExportReader(path: path, schema: try #require(schema)).read { records.append($0) }
+    let result = try XMLExportReader(path: path, schema: try schema.get()).read { records.append($0) }
     return (records, result)
 }
 

@@ -40,7 +40,8 @@ struct ResolutionReconcileTests {
         feed.changes["Customer"] = [
             ["Id": "58", "DisplayName": "Acme Drayage Inc.", "MetaData": ["LastUpdatedTime": "2099-01-01T00:00:00Z"]]
         ]
-        let outcome = try await Reconciler(ledger: fixture.ledger, feed: feed, runID: "r2").run(now: Self.now)
+        let outcome = try await Reconciler(ledger: fixture.ledger, feed: feed, runID: "r2", logger: .quiet).run(
+            now: Self.now)
         let codes = Dictionary(
             uniqueKeysWithValues: outcome.findings.map { ("\($0.kind.rawValue)/\($0.portproID)", $0) })
         #expect(codes["invoice/651234567890123456789012"]?.code == "paid-in-quickbooks")
@@ -58,7 +59,8 @@ struct ResolutionReconcileTests {
         #expect(try fixture.ledger.value(forMeta: Reconciler.cursorKey) != nil)
 
         // The same changes again: nothing new.
-        let again = try await Reconciler(ledger: fixture.ledger, feed: feed, runID: "r3").run(now: Self.now)
+        let again = try await Reconciler(ledger: fixture.ledger, feed: feed, runID: "r3", logger: .quiet).run(
+            now: Self.now)
         #expect(again.findings.filter(\.isProblem).isEmpty)
 
         // mark-paid resolves it; the invoice's later PortPro payments are then skipped by the push.
@@ -99,7 +101,7 @@ struct ResolutionReconcileTests {
     func answerCap() async throws {
         let ledger = try LedgerStore.inMemory()
         let feed = CappedFeed(start: Self.now.addingTimeInterval(-86400), count: 2500)
-        let outcome = try await Reconciler(ledger: ledger, feed: feed, runID: "r").run(now: Self.now)
+        let outcome = try await Reconciler(ledger: ledger, feed: feed, runID: "r", logger: .quiet).run(now: Self.now)
         #expect(outcome.objects == 2500)
         #expect(outcome.requests > 3)
     }
@@ -107,10 +109,12 @@ struct ResolutionReconcileTests {
     @Test("the first check looks 29 days back; a stale cursor is reported as a gap")
     func cursor() async throws {
         let ledger = try LedgerStore.inMemory()
-        let first = try await Reconciler(ledger: ledger, feed: FakeQuickBooks(), runID: "r").run(now: Self.now)
+        let first = try await Reconciler(ledger: ledger, feed: FakeQuickBooks(), runID: "r", logger: .quiet).run(
+            now: Self.now)
         #expect(first.since == Reconciler.format(Self.now.addingTimeInterval(-29 * 86400)))
         try ledger.setMeta(Reconciler.cursorKey, Reconciler.format(Self.now.addingTimeInterval(-40 * 86400)))
-        let stale = try await Reconciler(ledger: ledger, feed: FakeQuickBooks(), runID: "r").run(now: Self.now)
+        let stale = try await Reconciler(ledger: ledger, feed: FakeQuickBooks(), runID: "r", logger: .quiet).run(
+            now: Self.now)
         #expect(stale.gapWarning != nil)
     }
 }

@@ -20,7 +20,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = SandboxConfiguration(enforceLimits: false, stateDirectory: dir)
 
-        let server = SandboxServer(configuration: config, port: 0)
+        let server = SandboxServer(configuration: config, port: 0, logger: .quiet)
         let box = PortBox()
         let task = Task { try await server.run { port in await box.set(port) } }
         var port: Int?
@@ -57,7 +57,7 @@ import Testing
         task.cancel()
         _ = try? await task.value
 
-        let restarted = SandboxEngine(configuration: config)
+        let restarted = SandboxEngine(configuration: config, logger: .quiet)
         let dump = await restarted.dump(realm: "9341453050000000", entity: "Customer")
         #expect(String(decoding: dump.body, as: UTF8.self).contains("Survives Restart"))
         let tokenStillValid = await restarted.oauth.check(authorization: "Bearer \(token)", now: Date())

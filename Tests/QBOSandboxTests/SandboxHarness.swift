@@ -71,7 +71,7 @@ func withSandbox(
     mode: TestingSetup = .router,
     _ body: @escaping @Sendable (Sandbox) async throws -> Void
 ) async throws {
-    let server = SandboxServer(configuration: configuration)
+    let server = SandboxServer(configuration: configuration, logger: .quiet)
     let app = server.makeApplication()
     try await app.test(mode) { client in
         let minted = try await client.execute(uri: "/_sandbox/tokens", method: .post)

@@ -81,7 +81,8 @@ import Testing
     /// written and it is released; then the count is back to zero.
     @Test func aServedRequestStaysInFlightUntilReleased() async throws {
         let clock = ManualClock()
-        let engine = SandboxEngine(configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: clock))
+        let engine = SandboxEngine(
+            configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: clock), logger: .quiet)
         let token = await engine.mintTokens(body: []).body
         let access = (try JSONParser.parse(token))["access_token"]?.stringValue ?? ""
         let request = APIRequest(
@@ -114,7 +115,8 @@ import Testing
 
     @Test func moreThanTenInFlightIsThrottled() async throws {
         let engine = SandboxEngine(
-            configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: ManualClock()))
+            configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: ManualClock()), logger: .quiet
+        )
         let token = await engine.mintTokens(body: []).body
         let access = (try JSONParser.parse(token))["access_token"]?.stringValue ?? ""
         let request = APIRequest(

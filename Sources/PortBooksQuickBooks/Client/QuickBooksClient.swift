@@ -38,7 +38,7 @@ public final class QuickBooksClient: Sendable {
     public init(
         configuration: QuickBooksConfiguration, transport: any HTTPTransport, tokens: any AccessTokenProvider,
         pacer: RealmPacer? = nil, clock: any PacingClock = SystemPacingClock(),
-        logger: Logger = Logger(label: "portbooks.quickbooks")
+        logger: Logger
     ) {
         self.configuration = configuration
         self.transport = transport

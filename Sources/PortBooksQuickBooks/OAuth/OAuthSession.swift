@@ -26,7 +26,7 @@ public actor OAuthSession {
     /// Creates a session from tokens already loaded (see `load(client:store:)`).
     public init(
         client: OAuthClient, store: TokenStore, tokens: OAuthTokens, refreshMargin: Duration = .seconds(300),
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "portbooks.oauth")
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
         self.client = client
         self.store = store
@@ -40,7 +40,7 @@ public actor OAuthSession {
     /// are none.
     public static func load(
         client: OAuthClient, store: TokenStore, now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "portbooks.oauth")
+        logger: Logger
     ) throws -> OAuthSession {
         guard let tokens = try store.load() else {
             throw QuickBooksFault.fatal("not connected to QuickBooks: run `portbooks connect`")

@@ -43,7 +43,7 @@ public struct QuickBooksConnection: Sendable {
 
     /// The API client for the connected company; throws `reconnectNeeded`-style faults when
     /// there are no tokens.
-    public func client(logger: Logger = Logger(label: "portbooks.quickbooks")) throws -> (
+    public func client(logger: Logger) throws -> (
         QuickBooksClient, OAuthSession
     ) {
         let session = try OAuthSession.load(client: oauth, store: tokenStore, logger: logger)

@@ -58,7 +58,7 @@ public struct Reconciler: Sendable {
 
     public init(
         ledger: LedgerStore, feed: any QuickBooksChangeFeed, runID: String,
-        logger: Logger = Logger(label: "portbooks.reconcile")
+        logger: Logger
     ) {
         self.ledger = ledger
         self.feed = feed

@@ -19,7 +19,7 @@ public actor SandboxEngine {
     nonisolated let inFlight = InFlightCounts()
     let logger: Logger
 
-    public init(configuration: SandboxConfiguration, logger: Logger = Logger(label: "qbo-sandbox")) {
+    public init(configuration: SandboxConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         if let dir = configuration.stateDirectory {

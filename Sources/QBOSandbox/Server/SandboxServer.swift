@@ -16,7 +16,7 @@ public struct SandboxServer: Sendable {
 
     public init(
         configuration: SandboxConfiguration, host: String = "127.0.0.1", port: Int = 0,
-        logger: Logger = Logger(label: "qbo-sandbox")
+        logger: Logger
     ) {
         self.engine = SandboxEngine(configuration: configuration, logger: logger)
         self.host = host
