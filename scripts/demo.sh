@@ -55,8 +55,16 @@ grep -E "^Connected" "$demo/connect.out"
 "$bin/portbooks" connect --config "$config" --status | sed 's/^/   /'
 
 echo
-echo "== Dropping fixtures/drop-example/*.json into the inbox; portbooks sync"
+echo "== Dropping fixtures/drop-example/*.json into the inbox; first a dry run: what would the sync do?"
 cp "$root"/fixtures/drop-example/*.json "$demo/inbox/"
+set +e
+"$bin/portbooks" sync --config "$config" --settle 0 --dry-run 2>/dev/null
+set -e
+echo "   (nothing was changed: the files are still in inbox/, the ledger and QuickBooks are untouched)"
+ls "$demo/inbox" | sed 's/^/   inbox\//'
+
+echo
+echo "== portbooks sync"
 set +e
 "$bin/portbooks" sync --config "$config" --settle 0
 status=$?

@@ -14,7 +14,7 @@ struct CanonicalContentTests {
 
     private static func synthetic(seed: UInt64, invoices: Int) throws -> [ExportRecord] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("canonical-\(UUID().uuidString).json")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: file) }
         let handle = try FileHandle(forWritingTo: file)
         let output = BufferedOutput(handle: handle)

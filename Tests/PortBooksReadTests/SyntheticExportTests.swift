@@ -7,7 +7,7 @@ struct SyntheticExportTests {
     private func generate(seed: UInt64, invoices: Int, format: ExportFormat) throws -> URL {
         let directory = try Package.temporaryDirectory()
         let file = directory.appendingPathComponent("export.\(format.rawValue)")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         let output = BufferedOutput(handle: handle)
         try SyntheticExport(seed: seed, invoiceCount: invoices).write(format: format, to: output)

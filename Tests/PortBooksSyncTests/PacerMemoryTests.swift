@@ -1,7 +1,6 @@
 import Foundation
 import PortBooksCore
 import PortBooksJSON
-import PortBooksLedger
 import PortBooksQuickBooks
 import PortBooksReports
 import PortBooksStage
@@ -16,17 +15,17 @@ import Testing
         let folder = NSTemporaryDirectory() + "portbooks-pacer-memory-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let ledger = try LedgerStore.open(path: folder + "/ledger.sqlite")
+        let file = URL(fileURLWithPath: folder + "/pacer.json")
 
         let first = RealmPacer(limits: .intuit)
         for kind in [RealmPacer.Kind.batch, .batch] + Array(repeating: .single, count: 8) {
             await first.release(try await first.acquire(kind))
         }
-        try await PacerMemory.save(from: first, to: ledger)
+        try await PacerMemory.save(from: first, to: file)
 
         let next = RealmPacer(limits: .intuit)
         #expect(await next.recentRequests().singles.isEmpty)
-        try await PacerMemory.restore(into: next, from: ledger)
+        await PacerMemory.restore(into: next, from: file)
         let remembered = await next.recentRequests()
         #expect(remembered.batches.count == 2)
         #expect(remembered.singles.count == 8)
@@ -34,9 +33,9 @@ import Testing
         #expect(remembered.singles.allSatisfy { $0 >= .zero })
 
         // A damaged value is ignored, not fatal.
-        try ledger.setMeta(PacerMemory.key, "{not json")
+        try Data("{not json".utf8).write(to: file)
         let fresh = RealmPacer(limits: .intuit)
-        try await PacerMemory.restore(into: fresh, from: ledger)
+        await PacerMemory.restore(into: fresh, from: file)
         #expect(await fresh.recentRequests().singles.isEmpty)
     }
 }

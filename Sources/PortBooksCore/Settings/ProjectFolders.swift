@@ -21,6 +21,8 @@ public struct ProjectFolders: Sendable {
 
     public var ledgerPath: String { state.appendingPathComponent("portbooks.sqlite").path }
     public var lockPath: String { state.appendingPathComponent("portbooks.lock").path }
+    /// The realm's recent requests, for the next run's pacer.
+    public var pacerFile: URL { state.appendingPathComponent("pacer.json") }
     public var problemsFile: URL { reports.appendingPathComponent("problems.csv") }
 
     public func create() throws {

@@ -148,7 +148,7 @@ public final class SyncEngine {
         if try settings.sync.reconcileFirst || Self.hasWorkToPush(ledger) {
             do {
                 let client = try client()
-                try await PacerMemory.restore(into: client.pacer, from: ledger)
+                await PacerMemory.restore(into: client.pacer, from: folders.pacerFile)
                 // [sync] reconcile_first: what changed in QuickBooks, before pushing (Resolution/Reconciler.swift).
                 if settings.sync.reconcileFirst { try await reconcileFirst(feed: client, runID: runID) }
                 let recorder = Recorder(ledger: ledger, runID: runID, results: results, plan: planFile)
@@ -166,6 +166,9 @@ public final class SyncEngine {
                 logger.error("QuickBooks stopped the run: \(fault)")
             }
         }
+        if let connected, FileManager.default.fileExists(atPath: folders.state.path) {
+            try await PacerMemory.save(from: connected.pacer, to: folders.pacerFile)
+        }
         let apiCalls = connected?.requestsSent ?? 0
         results.apiCalls = apiCalls
         let wrotePlan = try planFile.finish(keepingEmpty: rehearsal)
@@ -174,7 +177,6 @@ public final class SyncEngine {
         if rehearsal {
             folder = planFile.url.deletingLastPathComponent()
         } else {
-            if let connected { try await PacerMemory.save(from: connected.pacer, to: ledger) }
             let reports = RunReports(folders: folders, ledger: ledger)
             folder = try reports.write(runID: runID, results: results, stoppedBy: stoppedBy.map { "\($0)" })
             try ledger.finishRun(
