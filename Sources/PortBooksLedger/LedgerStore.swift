@@ -403,6 +403,23 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// The records with these ledger ids, in ledger order.
+    public func records(ids: [Int64]) throws -> [LedgerRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try read { db in
+            var found: [LedgerRecord] = []
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+                found += try Row.fetchAll(
+                    db, sql: "SELECT \(LedgerRecord.columns) FROM records WHERE id IN (\(marks))",
+                    arguments: StatementArguments(chunk)
+                ).map(LedgerRecord.init)
+            }
+            return found.sorted { $0.id < $1.id }
+        }
+    }
+
     /// Records of `kind` with any of `numbers`, in ledger order.
     public func records(kind: RecordKind, numbers: [String]) throws -> [LedgerRecord] {
         guard !numbers.isEmpty else { return [] }

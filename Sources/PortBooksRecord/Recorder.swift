@@ -94,7 +94,7 @@ public final class Recorder {
             }
         }
         try ledger.apply(changes, runID: runID)
-        for row in rows { results.record(row) }
+        for row in rows { try results.record(row) }
         if let stop { throw stop }
     }
 

@@ -15,35 +15,15 @@ public final class RunReports {
         self.ledger = ledger
     }
 
-    public static let resultColumns = [
-        "portpro_id", "number", "customer", "amount", "outcome", "qb_id", "problem_code", "message", "source_file",
-    ]
-
-    public static func resultFileName(_ kind: RecordKind) -> String {
-        switch kind {
-        case .customer: "results-customers.csv"
-        case .invoice: "results-invoices.csv"
-        case .payment: "results-payments.csv"
-        case .creditMemo: "results-credit-memos.csv"
-        }
-    }
+    /// The results files' columns.
+    public static var resultColumns: [String] { RunResults.columns }
 
     /// Writes everything; returns the run's folder.
     public func write(runID: String, results: RunResults, stoppedBy: String?) throws -> URL {
         let folder = folders.reports.appendingPathComponent("runs", isDirectory: true)
             .appendingPathComponent(runID, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for kind in RecordKind.allCases.sorted() {
-            let rows = results.rows(of: kind).map { row in
-                [
-                    row.portproID, row.number, row.customer, row.amount, row.outcome.rawValue, row.qbID,
-                    row.problemCode, row.message, row.sourceFile,
-                ]
-            }
-            try CSVWriter.write(
-                header: Self.resultColumns, rows: rows,
-                to: folder.appendingPathComponent(Self.resultFileName(kind)))
-        }
+        try results.finishFiles()
         try ProblemsFile.write(ledger: ledger, to: folders.problemsFile)
         summaryJSON = try summary(runID: runID, results: results, stoppedBy: stoppedBy)
         try Data(summaryJSON.utf8).write(to: folder.appendingPathComponent("summary.json"), options: .atomic)

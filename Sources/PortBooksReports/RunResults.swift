@@ -39,10 +39,17 @@ public struct ResultRow: Hashable, Sendable {
 }
 
 /// Everything a run records for its reports: result rows, files, API calls, timings.
+///
+/// Rows go to `results-<entity>.csv` as they are recorded (a migration of a million invoices
+/// never holds them all); only their counts stay in memory. Each record is recorded once per
+/// run (the plan decides each record once). Without a folder (a dry run), rows are only counted.
+///
+/// Thread-safety: a lock guards it; staging, resolutions and the push record into it.
 public final class RunResults: @unchecked Sendable {
     private let lock = NSLock()
-    private var rowsByKey: [String: ResultRow] = [:]
-    private var order: [String] = []
+    private let folder: URL?
+    private var writers: [RecordKind: CSVFileWriter] = [:]
+    private var tallies: [RecordKind: [ResultRow.Outcome: Int]] = [:]
     public private(set) var filesStaged: [String] = []
     public private(set) var filesRejected: [String] = []
     public private(set) var filesDuplicate: [String] = []
@@ -51,31 +58,65 @@ public final class RunResults: @unchecked Sendable {
     public var pushSeconds: Double = 0
     public var startedAt = Date()
 
-    public init() {}
+    /// Results written into `folder` (`reports/runs/<run-id>/`), or only counted (`nil`).
+    public init(folder: URL? = nil) {
+        self.folder = folder
+    }
 
-    /// Records (or replaces) the row of one record; the last outcome of a run wins.
-    public func record(_ row: ResultRow) {
-        lock.lock()
-        defer { lock.unlock() }
-        let key = "\(row.kind.rawValue)/\(row.portproID)"
-        if rowsByKey[key] == nil { order.append(key) }
-        rowsByKey[key] = row
+    public static let columns = [
+        "portpro_id", "number", "customer", "amount", "outcome", "qb_id", "problem_code", "message", "source_file",
+    ]
+
+    public static func fileName(_ kind: RecordKind) -> String {
+        switch kind {
+        case .customer: "results-customers.csv"
+        case .invoice: "results-invoices.csv"
+        case .payment: "results-payments.csv"
+        case .creditMemo: "results-credit-memos.csv"
+        }
+    }
+
+    /// Records the row of one record.
+    public func record(_ row: ResultRow) throws {
+        try lock.withLock {
+            tallies[row.kind, default: [:]][row.outcome, default: 0] += 1
+            guard let folder else { return }
+            let writer: CSVFileWriter
+            if let open = writers[row.kind] {
+                writer = open
+            } else {
+                writer = try CSVFileWriter(
+                    url: folder.appendingPathComponent(Self.fileName(row.kind)), header: Self.columns)
+                writers[row.kind] = writer
+            }
+            try writer.append([
+                row.portproID, row.number, row.customer, row.amount, row.outcome.rawValue, row.qbID, row.problemCode,
+                row.message, row.sourceFile,
+            ])
+        }
+    }
+
+    /// Moves every results file into place; an entity the run did not touch gets a file with
+    /// only its header, so a run's folder always has the four.
+    public func finishFiles() throws {
+        try lock.withLock {
+            guard let folder else { return }
+            for kind in RecordKind.allCases {
+                let writer =
+                    try writers[kind]
+                    ?? CSVFileWriter(url: folder.appendingPathComponent(Self.fileName(kind)), header: Self.columns)
+                try writer.finish()
+            }
+            writers = [:]
+        }
     }
 
     public func fileStaged(_ name: String) { lock.withLock { filesStaged.append(name) } }
     public func fileRejected(_ name: String) { lock.withLock { filesRejected.append(name) } }
     public func fileDuplicate(_ name: String) { lock.withLock { filesDuplicate.append(name) } }
 
-    public func rows(of kind: RecordKind) -> [ResultRow] {
-        lock.withLock { order.compactMap { rowsByKey[$0] }.filter { $0.kind == kind } }
-    }
-
-    public var allRows: [ResultRow] { lock.withLock { order.compactMap { rowsByKey[$0] } } }
-
     /// Outcome counts per entity, for the summary.
     public func counts() -> [RecordKind: [ResultRow.Outcome: Int]] {
-        var counts: [RecordKind: [ResultRow.Outcome: Int]] = [:]
-        for row in allRows { counts[row.kind, default: [:]][row.outcome, default: 0] += 1 }
-        return counts
+        lock.withLock { tallies }
     }
 }

@@ -147,7 +147,7 @@ struct CSVLimitTests {
     func hugeFile() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
-        FileManager.default.createFile(atPath: url.path, contents: Data("entity,action\n".utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data("entity,action\n".utf8))
         let handle = try FileHandle(forWritingTo: url)
         // A sparse file: 129 MiB long, nothing written past the header.
         try handle.truncate(atOffset: UInt64(CSVReader.maximumFileBytes + (1 << 20)))

@@ -114,15 +114,16 @@ public final class SyncEngine {
             connected = made
             return made
         }
-        let results = RunResults()
         let memo = StagedMemo()
         let runID = try ledger.beginRun(command: options.command)
+        // A real run's results go to its folder as they come; a dry run only counts them.
+        let results = RunResults(folder: rehearsal ? nil : runFolderURL(runID))
         var logger = logger
         logger[metadataKey: "run"] = "\(runID)"
         let planFile = PlanFile(
             url: rehearsal
                 ? folders.reports.appendingPathComponent("dry-run/\(Self.timestamp())/plan.csv")
-                : folders.reports.appendingPathComponent("runs/\(runID)/plan.csv"))
+                : runFolderURL(runID).appendingPathComponent("plan.csv"))
         // Resolution files dropped in resolutions/ apply first (Resolution/SyncEngine+Resolutions.swift).
         let hasFolders = FileManager.default.fileExists(atPath: folders.inbox.path)
         if options.files == nil && hasFolders {

@@ -18,20 +18,28 @@ extension PushPipeline {
     func pushPayments(early: PaymentsAlongside? = nil) async throws {
         try await early?.finish()
         let handled = early?.handled ?? []
-        let pending = try ledger.records(kind: .payment, states: [.pending, .blocked], limit: nil)
-            .filter { !handled.contains($0.id) }
-        guard !pending.isEmpty else { return }
+        let total = try ledger.count(kind: .payment, states: [.pending, .blocked])
+        guard total > 0 else { return }
         let phase = "pushing Payment"
-        progress?.update(phase: phase, done: 0, total: pending.count)
-        for start in stride(from: 0, to: pending.count, by: Self.chunkSize) {
-            let chunk = Array(pending[start..<min(start + Self.chunkSize, pending.count)])
+        progress?.update(phase: phase, done: 0, total: total)
+        // A chunk at a time from the ledger: an export of many payments is never loaded whole.
+        var lastRead: Int64?
+        var done = 0
+        while true {
+            let read = try ledger.records(
+                kind: .payment, states: [.pending, .blocked], after: lastRead, limit: Self.chunkSize)
+            guard let last = read.last else { break }
+            lastRead = last.id
+            done += read.count
+            let chunk = read.filter { !handled.contains($0.id) }
+            guard !chunk.isEmpty else { continue }
             let planned = try await planPayments(chunk)
             let creates = planned.filter { if case .create = $0.operation { true } else { false } }
             let answers = try await writer.createEach(Self.creates(creates), entity: "Payment", concurrency: 4)
             try recorder.record(
                 planned.filter { if case .update = $0.operation { false } else { true } }, answers: answers)
             try await pushUpdates(planned, entity: "Payment")
-            progress?.update(phase: phase, done: start + chunk.count, total: pending.count)
+            progress?.update(phase: phase, done: done, total: total)
         }
         progress?.finish(phase: phase)
     }
@@ -50,8 +58,10 @@ extension PushPipeline {
 /// as they come back; anything not sent here goes through `pushPayments` as usual.
 final class PaymentsAlongside {
     private unowned let pipeline: PushPipeline
-    /// Payments not yet sent, by the invoice keys they wait on (PortPro id and number).
-    private var waiting: [Int64: (record: LedgerRecord, references: [PendingReference])] = [:]
+    /// Payments not yet sent (ledger id → the invoices they apply to), and by the invoice keys
+    /// they wait on (PortPro id and number). Records are read again when they go: an export of
+    /// many payments is not held in memory.
+    private var waiting: [Int64: [PendingReference]] = [:]
     private var byInvoiceKey: [String: Set<Int64>] = [:]
     private var sent: [(planned: [PlannedRecord], task: TrackedTask<WriteAnswers>)] = []
     /// The payments planned here: each record is planned once per run.
@@ -69,7 +79,7 @@ final class PaymentsAlongside {
             }
             let references = Planner.invoiceReferences(of: payment)
             guard !references.isEmpty else { continue }
-            waiting[record.id] = (record, references)
+            waiting[record.id] = references
             for reference in references {
                 byInvoiceKey[reference.key, default: []].insert(record.id)
                 byInvoiceKey["number:\(reference.name)", default: []].insert(record.id)
@@ -90,17 +100,17 @@ final class PaymentsAlongside {
             candidates.formUnion(byInvoiceKey[invoice.portproID] ?? [])
             if let number = invoice.number { candidates.formUnion(byInvoiceKey["number:\(number)"] ?? []) }
         }
-        var ready: [LedgerRecord] = []
+        var ready: [Int64] = []
         for id in candidates.sorted() {
-            guard let entry = waiting[id] else { continue }
-            let allSynced = try entry.references.allSatisfy { try self.invoice($0)?.state == .synced }
+            guard let references = waiting[id] else { continue }
+            let allSynced = try references.allSatisfy { try self.invoice($0)?.state == .synced }
             guard allSynced else { continue }
             waiting[id] = nil
             handled.insert(id)
-            ready.append(entry.record)
+            ready.append(id)
         }
         if !ready.isEmpty {
-            let planned = try await pipeline.planPayments(ready)
+            let planned = try await pipeline.planPayments(try pipeline.ledger.records(ids: ready))
             let jobs = PushPipeline.creates(planned)
             let writer = pipeline.writer
             // As many at once as the pacer gives single requests places: payments are what fills

@@ -55,10 +55,15 @@ extension SyncEngine {
 
     /// `reports/runs/<run-id>/`, created if needed.
     func runFolder(_ runID: String) throws -> URL {
-        let folder = folders.reports.appendingPathComponent("runs", isDirectory: true)
-            .appendingPathComponent(runID, isDirectory: true)
+        let folder = runFolderURL(runID)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
+    }
+
+    /// `reports/runs/<run-id>/`.
+    func runFolderURL(_ runID: String) -> URL {
+        folders.reports.appendingPathComponent("runs", isDirectory: true).appendingPathComponent(
+            runID, isDirectory: true)
     }
 
     /// The start of `portbooks sync`: every complete `resolutions/*.csv`, oldest first, is
@@ -126,7 +131,7 @@ extension SyncEngine {
                     let record = try ledger.record(kind: kind, portproID: row.portproID),
                     row.action == ResolutionAction.clear.rawValue || row.action == ResolutionAction.markPaid.rawValue
                 else { continue }
-                results.record(
+                try results.record(
                     ResultRow(
                         kind: kind, portproID: record.portproID, number: record.number ?? "",
                         customer: record.customerName ?? "", amount: record.amount ?? "",
