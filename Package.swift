@@ -58,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "PortBooksRead",
-            dependencies: ["CLibXML2", "PortBooksCore"],
+            dependencies: ["CLibXML2", "PortBooksCore", "PortBooksJSON"],
             swiftSettings: hotPathSettings
         ),
         .target(name: "PortBooksMap", dependencies: ["PortBooksCore", "PortBooksJSON"]),

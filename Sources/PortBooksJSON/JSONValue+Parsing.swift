@@ -180,13 +180,11 @@ struct JSONValueParser {
                 guard index < bytes.count else { throw failure("unterminated escape") }
                 let escaped = bytes[index]
                 index += 1
+                if let simple = JSONEscape.byte(for: escaped) {
+                    scratch.append(simple)
+                    continue
+                }
                 switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escaped)
-                case UInt8(ascii: "b"): scratch.append(0x08)
-                case UInt8(ascii: "f"): scratch.append(0x0C)
-                case UInt8(ascii: "n"): scratch.append(0x0A)
-                case UInt8(ascii: "r"): scratch.append(0x0D)
-                case UInt8(ascii: "t"): scratch.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
@@ -214,13 +212,7 @@ struct JSONValueParser {
         for _ in 0..<4 {
             let byte = bytes[index]
             index += 1
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-            default: throw failure("bad \\u escape")
-            }
+            guard let digit = JSONEscape.hexValue(byte) else { throw failure("bad \\u escape") }
             value = value << 4 | digit
         }
         return value

@@ -142,8 +142,12 @@ import Testing
     }
 
     /// Batches waiting a minute for their window hold at most half the in-flight slots, so
-    /// lookups and payments keep going meanwhile. The clock only moves when the test moves it,
-    /// so the 20 batches past the first 40 wait while the 100 singles must all start at time 0.
+    /// lookups and payments keep going meanwhile. The clock only moves when the test moves it:
+    /// the first 40 batches go at time 0 and the next five fall asleep until their window opens,
+    /// holding every batch place; only then come the 100 singles, which must all start at time 0.
+    /// (Nothing else orders the two groups. When the singles finished and the clock moved before
+    /// 20 batches had gone, more than 40 were left for the minute after the move, and the 41st
+    /// slept until a minute the clock never reached: the whole test run hung.)
     @Test func batchesWaitingForTheirWindowLeaveSlotsForSingles() async throws {
         let clock = ManualClock()
         let pacer = RealmPacer(limits: PacingLimits(requestsPerSecond: 1000), clock: clock)
@@ -155,6 +159,9 @@ import Testing
                 try await group.waitForAll()
             }
         }
+        // Five asleep means exactly 40 went at time 0 (a batch sleeps only once 40 are counted)
+        // and the other 15 wait for a place; after the move below all 20 fit in one minute.
+        try #require(await waitForSleepers(clock, count: 5))
         let singles = try await withThrowingTaskGroup(of: Duration.self) { group in
             for _ in 0..<100 {
                 group.addTask {
@@ -171,6 +178,15 @@ import Testing
         #expect(singles.allSatisfy { $0 == .zero })
         clock.advance(to: .seconds(61))
         try await batches.value
+    }
+
+    /// Waits (in real time, at most ten seconds) until `count` tasks sleep on `clock`.
+    func waitForSleepers(_ clock: ManualClock, count: Int) async throws -> Bool {
+        for _ in 0..<10_000 {
+            if clock.sleeperCount == count { return true }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        return false
     }
 
     /// Waits (in real time, at most two seconds) until `done` holds for the pacer's places.

@@ -22,12 +22,7 @@ public struct SettingsError: Error, Hashable, Sendable, CustomStringConvertible 
         }
 
         public var description: String {
-            var location = file
-            if line > 0 {
-                location += ":\(line)"
-                if column > 0 { location += ":\(column)" }
-            }
-            return "\(location): error: \(message)"
+            "\(FileLocation.text(file: file, line: line, column: column)): error: \(message)"
         }
     }
 

@@ -5,7 +5,7 @@ import PortBooksCore
 ///
 /// Field names and casing are QuickBooks' own; `nil` fields are left out. Built by
 /// ``InvoiceMapper``; references are resolved by the sync engine (``QuickBooksPayload``).
-public struct QBInvoice: QuickBooksPayload {
+public struct QBInvoice: QuickBooksPayload, SalesForm {
     public static let entityName = "Invoice"
 
     public var customerRef: QuickBooksReference
@@ -37,36 +37,12 @@ public struct QBInvoice: QuickBooksPayload {
         self.privateNote = privateNote
     }
 
-    /// The sum of the lines, as QuickBooks will compute `TotalAmt` (before any tax it adds).
-    public var linesTotal: Decimal {
-        lines.reduce(Decimal(0)) { $0 + $1.amount }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case customerRef = "CustomerRef"
-        case docNumber = "DocNumber"
-        case txnDate = "TxnDate"
-        case dueDate = "DueDate"
-        case salesTermRef = "SalesTermRef"
-        case departmentRef = "DepartmentRef"
-        case lines = "Line"
-        case customFields = "CustomField"
-        case customerMemo = "CustomerMemo"
-        case privateNote = "PrivateNote"
-    }
-
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(customerRef, forKey: .customerRef)
-        try container.encodeIfPresent(docNumber, forKey: .docNumber)
-        try container.encode(txnDate, forKey: .txnDate)
+        var container = encoder.container(keyedBy: SalesFormKey.self)
+        try encodeSalesForm(into: &container)
         try container.encodeIfPresent(dueDate, forKey: .dueDate)
         try container.encodeIfPresent(salesTermRef, forKey: .salesTermRef)
-        try container.encodeIfPresent(departmentRef, forKey: .departmentRef)
-        try container.encode(lines, forKey: .lines)
         if !customFields.isEmpty { try container.encode(customFields, forKey: .customFields) }
-        try container.encodeIfPresent(customerMemo, forKey: .customerMemo)
-        try container.encodeIfPresent(privateNote, forKey: .privateNote)
     }
 
     public mutating func visitReferences(_ body: (inout QuickBooksReference) -> Void) {

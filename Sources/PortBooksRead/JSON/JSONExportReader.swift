@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksJSON
 
 /// Reads a JSON export file as a stream: the document is scanned once, each record of the
 /// four arrays is built as a small tree, decoded and handed on, then dropped.
@@ -417,15 +418,11 @@ final class JSONStreamParser {
     private func parseEscape() throws {
         let position = stream.position
         guard let escaped = try stream.next() else { throw truncated(expecting: "an escape sequence") }
+        if let simple = JSONEscape.byte(for: escaped) {
+            scratch.append(simple)
+            return
+        }
         switch escaped {
-        case UInt8(ascii: "\""): scratch.append(0x22)
-        case UInt8(ascii: "\\"): scratch.append(0x5C)
-        case UInt8(ascii: "/"): scratch.append(0x2F)
-        case UInt8(ascii: "b"): scratch.append(0x08)
-        case UInt8(ascii: "f"): scratch.append(0x0C)
-        case UInt8(ascii: "n"): scratch.append(0x0A)
-        case UInt8(ascii: "r"): scratch.append(0x0D)
-        case UInt8(ascii: "t"): scratch.append(0x09)
         case UInt8(ascii: "u"):
             var scalar = try parseHex4()
             if (0xD800..<0xDC00).contains(scalar) {
@@ -453,12 +450,8 @@ final class JSONStreamParser {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let byte = try stream.next() else { throw truncated(expecting: "4 hex digits") }
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-            default: throw stop(.syntax, "\\u must be followed by 4 hex digits")
+            guard let digit = JSONEscape.hexValue(byte) else {
+                throw stop(.syntax, "\\u must be followed by 4 hex digits")
             }
             value = value << 4 | digit
         }

@@ -31,12 +31,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var location = file
-        if line > 0 {
-            location += ":\(line)"
-            if column > 0 { location += ":\(column)" }
-        }
-        return "\(location): \(severity.rawValue): \(message) [\(code.rawValue)]"
+        "\(FileLocation.text(file: file, line: line, column: column)): \(severity.rawValue): \(message) [\(code.rawValue)]"
     }
 }
 

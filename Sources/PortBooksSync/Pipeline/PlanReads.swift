@@ -56,21 +56,23 @@ final class PlanReads {
             let sorted = wantedNames.sorted()
             for start in stride(from: 0, to: sorted.count, by: 40) {
                 let chunk = Array(sorted[start..<min(start + 40, sorted.count)])
-                let statement = "SELECT * FROM \(entity) WHERE \(QuickBooksQuery.inList("Name", chunk))"
-                let rows: [JSONValue]
-                do {
-                    rows = try await client.query(statement)[entity]?.arrayValue ?? []
-                } catch let fault as QuickBooksFault where fault.category == .recordProblem {
-                    // An entity this company does not support reads as "none found".
-                    rows = []
-                }
-                for row in rows {
+                for row in try await rows(entity, where: QuickBooksQuery.inList("Name", chunk)) {
                     if let name = row["Name"]?.stringValue, let id = row["Id"]?.stringValue {
                         names[kind, default: [:]][name] = id
                     }
                 }
                 looked[kind, default: []].formUnion(chunk)
             }
+        }
+    }
+
+    /// The `entity` rows matching `condition` (one page: at most 40 names are asked at once);
+    /// an entity this company does not have (QuickBooks refuses the query) reads as none found.
+    private func rows(_ entity: String, where condition: String) async throws -> [JSONValue] {
+        do {
+            return try await client.query("SELECT * FROM \(entity) WHERE \(condition)")[entity]?.arrayValue ?? []
+        } catch let fault as QuickBooksFault where fault.category == .recordProblem {
+            return []
         }
     }
 
@@ -107,14 +109,7 @@ final class PlanReads {
         for entity in ["Vendor", "Employee"] {
             for start in stride(from: 0, to: wanted.count, by: 40) {
                 let chunk = Array(wanted[start..<min(start + 40, wanted.count)])
-                let statement = "SELECT * FROM \(entity) WHERE \(QuickBooksQuery.inList("DisplayName", chunk))"
-                let rows: [JSONValue]
-                do {
-                    rows = try await client.query(statement)[entity]?.arrayValue ?? []
-                } catch let fault as QuickBooksFault where fault.category == .recordProblem {
-                    rows = []
-                }
-                for row in rows {
+                for row in try await rows(entity, where: QuickBooksQuery.inList("DisplayName", chunk)) {
                     guard let name = row["DisplayName"]?.stringValue else { continue }
                     found[name.trimmingWhitespace().lowercased()] =
                         "\(entity) \(row["Id"]?.stringValue ?? "?") \"\(name)\""

@@ -48,6 +48,9 @@ final class ManualClock: PacingClock, @unchecked Sendable {
 
     func now() -> Duration { lock.withLock { current } }
 
+    /// Tasks asleep until a time the clock has not reached.
+    var sleeperCount: Int { lock.withLock { sleepers.count } }
+
     func sleep(until deadline: Duration) async throws {
         await withCheckedContinuation { continuation in
             let ready = lock.withLock {
