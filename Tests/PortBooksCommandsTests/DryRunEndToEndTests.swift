@@ -6,6 +6,7 @@ import Testing
 /// they print is what the real run that follows does, record by record.
 @Suite(
     "dry run end to end",
+    .timeLimit(.minutes(5)),
     .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)

@@ -5,6 +5,7 @@ import Testing
 /// every free-text column and links in the inbox, and 100 MB values read in bounded memory.
 @Suite(
     "hostile input end to end",
+    .timeLimit(.minutes(5)),
     .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
@@ -130,7 +131,7 @@ struct HostileRunEndToEndTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("big.\(kind.hasPrefix("xml") ? "xml" : "json")")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         let (head, piece, tail): (String, String, String)
         switch kind {
@@ -167,8 +168,8 @@ enum LoggedRun {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let out = logs.appendingPathComponent("\(log).out")
         let err = logs.appendingPathComponent("\(log).err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = Binary.portbooks
         process.arguments = arguments + ["--config", project.appendingPathComponent("portbooks.toml").path]
@@ -177,7 +178,7 @@ enum LoggedRun {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        process.waitUntilExit()
+        try ChildProcess.wait(process, timeout: 300, command: "portbooks \(arguments.joined(separator: " "))")
         return Binary.Output(
             status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
             stderr: try String(contentsOf: err, encoding: .utf8))
@@ -192,8 +193,8 @@ enum LoggedRun {
         let logs = directory.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let out = logs.appendingPathComponent("connect.out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: logs.appendingPathComponent("connect.err").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logs.appendingPathComponent("connect.err").path, contents: nil)
         let connect = Process()
         connect.executableURL = Binary.portbooks
         connect.arguments = [
@@ -210,7 +211,7 @@ enum LoggedRun {
         }
         let authorize = text.split(whereSeparator: \.isWhitespace).first { $0.contains("/connect/oauth2") }
         _ = try Binary.runTool("/usr/bin/curl", ["-sS", "-L", "-o", "/dev/null", String(authorize ?? "")])
-        connect.waitUntilExit()
+        try ChildProcess.wait(connect, timeout: 60, command: "portbooks connect")
         #expect(connect.terminationStatus == 0)
         return directory
     }

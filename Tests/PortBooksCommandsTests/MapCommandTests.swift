@@ -12,24 +12,12 @@ private let mapBinary: URL = {
 }()
 
 private func runMap(_ arguments: [String], in directory: URL? = nil) throws -> Binary.Output {
-    let process = Process()
-    process.executableURL = mapBinary
-    process.arguments = arguments
-    process.currentDirectoryURL = directory ?? Binary.root
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Binary.Output(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
+    try ChildProcess.run(mapBinary, arguments, in: directory ?? Binary.root)
 }
 
-@Suite("portbooks map and init", .enabled(if: FileManager.default.isExecutableFile(atPath: mapBinary.path)))
+@Suite(
+    "portbooks map and init", .timeLimit(.minutes(3)),
+    .enabled(if: FileManager.default.isExecutableFile(atPath: mapBinary.path)))
 struct MapCommandTests {
     static let names = ["credit-memos", "customers", "invoices-2026-11-a", "invoices-2026-11-b", "payments"]
 

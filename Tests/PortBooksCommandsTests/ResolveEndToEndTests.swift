@@ -5,6 +5,7 @@ import Testing
 /// against a qbo-sandbox, on the example drop set.
 @Suite(
     "resolve end to end",
+    .timeLimit(.minutes(5)),
     .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)

@@ -20,6 +20,8 @@ final class SandboxProcess {
             if byte.isEmpty || byte == Data("\n".utf8) { break }
             firstLine.append(byte)
         }
+        // Whatever it writes later is read and dropped, so it can never fill the pipe and block.
+        out.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
         let line = String(decoding: firstLine, as: UTF8.self)
         guard line.hasPrefix("listening on ") else {
             process.terminate()
@@ -72,18 +74,9 @@ final class SandboxProcess {
 }
 
 extension Binary {
-    /// Runs a tool and returns its stdout; throws on a non-zero exit.
+    /// Runs a tool and returns its stdout.
     static func runTool(_ path: String, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
+        Data(try ChildProcess.run(URL(fileURLWithPath: path), arguments, timeout: 120).stdout.utf8)
     }
 
     /// A project folder initialised against `sandbox`, connected, with the example settings.
@@ -108,7 +101,7 @@ extension Binary {
         }
         let authorize = text.split(whereSeparator: \.isWhitespace).first { $0.contains("/connect/oauth2") }
         _ = try runTool("/usr/bin/curl", ["-sS", "-L", "-o", "/dev/null", String(authorize ?? "")])
-        connect.waitUntilExit()
+        try ChildProcess.wait(connect, timeout: 60, command: "portbooks connect")
         #expect(connect.terminationStatus == 0)
         return directory
     }

@@ -4,6 +4,7 @@ import Testing
 /// The demo's flow, checked: init against a qbo-sandbox, connect, drop the example set, sync.
 @Suite(
     "sync end to end",
+    .timeLimit(.minutes(5)),
     .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)

@@ -16,26 +16,15 @@ enum Binary {
         var stderr: String
     }
 
+    /// Runs `portbooks arguments…` in `directory` (default: the package root).
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = portbooks
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? root
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try ChildProcess.run(portbooks, arguments, in: directory ?? root)
     }
 }
 
-@Suite("portbooks validate", .enabled(if: FileManager.default.fileExists(atPath: Binary.portbooks.path)))
+@Suite(
+    "portbooks validate", .timeLimit(.minutes(3)),
+    .enabled(if: FileManager.default.fileExists(atPath: Binary.portbooks.path)))
 struct ValidateCommandTests {
     @Test("the example drop set is valid in both formats: exit 0, one line per file")
     func exampleSet() throws {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import PortBooksQuickBooks
 
-@Suite struct CurlTransportTests {
+@Suite(.timeLimit(.minutes(3))) struct CurlTransportTests {
     @Test func getAndPostRoundTripOverOneKeptAliveConnection() async throws {
         let server = try TinyHTTPServer { request in
             let echo = "\(request.method) \(request.target) \(request.headers["x-probe"] ?? "-") \(request.body.count)"

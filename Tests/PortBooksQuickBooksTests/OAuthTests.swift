@@ -47,7 +47,7 @@ final class RotatingTokenServer: @unchecked Sendable {
     }
 }
 
-@Suite struct OAuthTests {
+@Suite(.timeLimit(.minutes(3))) struct OAuthTests {
     let configuration = OAuthConfiguration(
         clientID: "client-id", clientSecret: SecretToken("client-secret"),
         redirectURI: "http://localhost:8765/callback",

@@ -5,7 +5,7 @@ import Testing
 
 @testable import PortBooksQuickBooks
 
-@Suite struct QuickBooksClientTests {
+@Suite(.timeLimit(.minutes(3))) struct QuickBooksClientTests {
     func makeClient(_ transport: ScriptedTransport, retry: RetryPolicy = RetryPolicy()) -> QuickBooksClient {
         QuickBooksClient(
             configuration: QuickBooksConfiguration(baseURL: "http://qbo.test/v3/", realmID: "9130", retry: retry),

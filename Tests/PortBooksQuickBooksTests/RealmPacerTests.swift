@@ -5,7 +5,7 @@ import Testing
 
 @testable import PortBooksQuickBooks
 
-@Suite struct RealmPacerTests {
+@Suite(.timeLimit(.minutes(5))) struct RealmPacerTests {
     /// The most admissions inside any window of `length` (half-open), over sorted times.
     func peak(_ times: [Duration], window length: Duration) -> Int {
         var best = 0

@@ -9,7 +9,7 @@ import struct QBOSandbox.SandboxServer
 @testable import PortBooksQuickBooks
 
 /// The client against a real in-process qbo-sandbox over libcurl and loopback TCP.
-@Suite(.serialized) struct SandboxIntegrationTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SandboxIntegrationTests {
     actor PortBox {
         var port: Int?
         func set(_ value: Int) { port = value }

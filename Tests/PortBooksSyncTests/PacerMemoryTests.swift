@@ -10,7 +10,7 @@ import Testing
 
 /// A run's requests are remembered by the next run's pacer (another process in real use), so
 /// it does not send into windows the last run filled.
-@Suite struct PacerMemoryTests {
+@Suite(.timeLimit(.minutes(1))) struct PacerMemoryTests {
     @Test func theNextRunCountsTheLastRunsRequests() async throws {
         let folder = NSTemporaryDirectory() + "portbooks-pacer-memory-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -9,7 +9,7 @@ import Testing
 
 @testable import PortBooksSync
 
-@Suite("Resolution files as spreadsheets save them")
+@Suite("Resolution files as spreadsheets save them", .timeLimit(.minutes(5)))
 struct ResolutionSpreadsheetTests {
     @Test("Excel: semicolons, BOM, CRLF, reordered and extra columns, reformatted amounts and dates")
     func excel() async throws {

@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSandbox
 
 /// Batch, requestid replay and change data capture.
-@Suite struct BatchReplayCDCTests {
+@Suite(.timeLimit(.minutes(3))) struct BatchReplayCDCTests {
     @Test func batchAnswersEachItemByBId() async throws {
         try await withSandbox { api in
             let body = #"""

@@ -9,7 +9,7 @@ import Testing
 
 /// The server as the executable runs it: bound on port 0, reached over a real socket, state
 /// kept under a folder across restarts.
-@Suite struct LiveServerTests {
+@Suite(.timeLimit(.minutes(3))) struct LiveServerTests {
     actor PortBox {
         var port: Int?
         func set(_ p: Int) { port = p }

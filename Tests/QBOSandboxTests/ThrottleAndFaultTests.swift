@@ -9,7 +9,7 @@ import Testing
 
 /// Throttles under a time scale (driven by a manual clock, so counts are exact), injected
 /// faults, stats and the test API.
-@Suite struct ThrottleAndFaultTests {
+@Suite(.timeLimit(.minutes(3))) struct ThrottleAndFaultTests {
     static func limited(_ clock: ManualClock, scale: Double = 60) -> SandboxConfiguration {
         SandboxConfiguration(enforceLimits: true, timeScale: scale, clock: clock)
     }

@@ -40,11 +40,21 @@ final class FakeClock: PacingClock, @unchecked Sendable {
     }
 }
 
-/// Time that moves only when a test calls `advance(to:)`; sleepers wait until then.
+/// Time that moves only when a test calls `advance(to:)`; sleepers wait until then. A
+/// cancelled sleeper wakes with `CancellationError`, so a test's time limit can end a test
+/// whose clock was never moved far enough.
 final class ManualClock: PacingClock, @unchecked Sendable {
+    private struct Sleeper {
+        var id: UUID
+        var deadline: Duration
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
     private let lock = NSLock()
     private var current = Duration.zero
-    private var sleepers: [(deadline: Duration, continuation: CheckedContinuation<Void, Never>)] = []
+    private var sleepers: [Sleeper] = []
+    /// Sleepers cancelled before they were queued.
+    private var cancelled: Set<UUID> = []
 
     func now() -> Duration { lock.withLock { current } }
 
@@ -52,13 +62,31 @@ final class ManualClock: PacingClock, @unchecked Sendable {
     var sleeperCount: Int { lock.withLock { sleepers.count } }
 
     func sleep(until deadline: Duration) async throws {
-        await withCheckedContinuation { continuation in
-            let ready = lock.withLock {
-                if deadline <= current { return true }
-                sleepers.append((deadline, continuation))
-                return false
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                enum Now { case wake, cancel, wait }
+                let now: Now = lock.withLock {
+                    if cancelled.remove(id) != nil { return .cancel }
+                    if deadline <= current { return .wake }
+                    sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    return .wait
+                }
+                switch now {
+                case .wake: continuation.resume()
+                case .cancel: continuation.resume(throwing: CancellationError())
+                case .wait: break
+                }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let sleeper: Sleeper? = lock.withLock {
+                guard let index = sleepers.firstIndex(where: { $0.id == id }) else {
+                    cancelled.insert(id)
+                    return nil
+                }
+                return sleepers.remove(at: index)
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
         }
     }
 
