@@ -170,7 +170,8 @@ final class WorkerPool: @unchecked Sendable {
             return
         }
         queue.append(job)
-        let spawn = idle == 0 && threads < configuration.maxConcurrentRequests
+        let spawn = Self.needsThread(
+            queued: queue.count - queueHead, idle: idle, threads: threads, limit: configuration.maxConcurrentRequests)
         if spawn { threads += 1 }
         condition.signal()
         condition.unlock()
@@ -179,6 +180,14 @@ final class WorkerPool: @unchecked Sendable {
             thread.name = "portbooks-curl"
             thread.start()
         }
+    }
+
+    /// Whether a job just queued needs a new thread: when more jobs wait than threads are idle
+    /// (and the limit allows). `idle` still counts a thread already signalled for an earlier job,
+    /// so "no idle thread" alone left a second job queued behind the first whenever two came
+    /// close together.
+    static func needsThread(queued: Int, idle: Int, threads: Int, limit: Int) -> Bool {
+        queued > idle && threads < limit
     }
 
     func shutdown() {

@@ -1,8 +1,8 @@
 import Foundation
-import PortBooksHTTP
 import PortBooksJSON
 import Testing
 
+@testable import PortBooksHTTP
 @testable import PortBooksQuickBooks
 
 @Suite(.timeLimit(.minutes(3))) struct CurlTransportTests {
@@ -60,6 +60,15 @@ import Testing
         }
         #expect(gauge.peak >= 2)
         #expect(gauge.peak <= 4)
+    }
+
+    /// A thread that is idle but already signalled for the first of two jobs queued together
+    /// must not leave the second waiting behind the first.
+    @Test func aJobNoIdleThreadWillTakeGetsAThread() {
+        #expect(WorkerPool.needsThread(queued: 2, idle: 1, threads: 1, limit: 10))
+        #expect(!WorkerPool.needsThread(queued: 1, idle: 1, threads: 1, limit: 10))
+        #expect(WorkerPool.needsThread(queued: 1, idle: 0, threads: 3, limit: 10))
+        #expect(!WorkerPool.needsThread(queued: 5, idle: 0, threads: 10, limit: 10))
     }
 
     @Test func timeoutAndRefusedConnectionAreTypedErrors() async throws {
