@@ -134,6 +134,7 @@ let package = Package(
         .target(
             name: "QBOSandbox",
             dependencies: [
+                "PortBooksJSON",
                 "PortBooksRandom",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,6 +192,7 @@ let package = Package(
             name: "QBOSandboxTests",
             dependencies: [
                 "QBOSandbox",
+                "PortBooksJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

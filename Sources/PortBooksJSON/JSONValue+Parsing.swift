@@ -1,8 +1,17 @@
 import Foundation
 
-/// A recursive-descent JSON parser for ``JSONValue``: every response the client reads goes
-/// through it. `JSONDecoder` decoding a recursive enum spent half of a push's CPU on coding
-/// paths; this reads the bytes once. Numbers keep their literal and become `Decimal` exactly.
+/// Why bytes could not be read as JSON, with the byte offset where reading stopped.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public let offset: Int
+
+    public var description: String { "invalid JSON at byte \(offset): \(message)" }
+}
+
+/// A strict RFC 8259 recursive-descent parser for ``JSONValue``, shared by the client (every
+/// response it reads) and qbo-sandbox (every request body). `JSONDecoder` decoding a recursive
+/// enum spent half of a push's CPU on coding paths; this reads the bytes once. Numbers keep
+/// their literal and become `Decimal` exactly.
 struct JSONValueParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -11,29 +20,21 @@ struct JSONValueParser {
     /// Deepest nesting accepted (QuickBooks documents are a handful of levels deep).
     static let maximumDepth = 128
 
-    struct Failure: Error, CustomStringConvertible {
-        var offset: Int
-        var reason: String
-        var description: String { "invalid JSON at byte \(offset): \(reason)" }
-    }
-
-    static func parse(_ data: Data) throws -> JSONValue {
-        try data.withUnsafeBytes { raw in
-            var parser = JSONValueParser(bytes: raw.bindMemory(to: UInt8.self))
-            parser.skipWhitespace()
-            let value = try parser.value()
-            parser.skipWhitespace()
-            guard parser.index == parser.bytes.count else { throw parser.failure("content after the document") }
-            return value
-        }
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+        var parser = JSONValueParser(bytes: bytes.bindMemory(to: UInt8.self))
+        parser.skipWhitespace()
+        let value = try parser.value()
+        parser.skipWhitespace()
+        guard parser.index == parser.bytes.count else { throw parser.failure("content after the document") }
+        return value
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    private func failure(_ reason: String) -> Failure {
-        Failure(offset: index, reason: reason)
+    private func failure(_ reason: String) -> JSONParseError {
+        JSONParseError(message: reason, offset: index)
     }
 
     private mutating func skipWhitespace() {
@@ -45,7 +46,7 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func value() throws -> JSONValue {
+    private mutating func value() throws(JSONParseError) -> JSONValue {
         guard index < bytes.count else { throw failure("unexpected end") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object()
@@ -64,7 +65,7 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func object() throws -> JSONValue {
+    private mutating func object() throws(JSONParseError) -> JSONValue {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
@@ -97,7 +98,7 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func array() throws -> JSONValue {
+    private mutating func array() throws(JSONParseError) -> JSONValue {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
@@ -123,7 +124,7 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
+    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw failure("unexpected end") }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -132,14 +133,14 @@ struct JSONValueParser {
         index += count
     }
 
-    private mutating func number() throws -> Decimal {
+    private mutating func number() throws(JSONParseError) -> Decimal {
         let start = index
         while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         // Money's literals (all of QuickBooks' amounts, ids aside) are read from their digits;
         // anything else as Foundation reads it. Both are exact; the first is many times cheaper.
         guard !text.isEmpty, let value = DecimalText.parse(text) ?? Decimal(string: text, locale: Self.posix) else {
-            throw Failure(offset: start, reason: "not a number")
+            throw JSONParseError(message: "not a number", offset: start)
         }
         return value
     }
@@ -156,7 +157,7 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func string() throws -> String {
+    private mutating func string() throws(JSONParseError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.
@@ -206,7 +207,7 @@ struct JSONValueParser {
         throw failure("unterminated string")
     }
 
-    private mutating func hex4() throws -> UInt32 {
+    private mutating func hex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw failure("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {

@@ -63,20 +63,48 @@ public enum JSONValue: Sendable, Hashable {
         return .object(members)
     }
 
-    /// Parses JSON bytes (numbers exactly, as `Decimal`).
-    public static func decode(_ data: Data) throws -> JSONValue {
-        try JSONValueParser.parse(data)
+    /// Parses JSON bytes (numbers exactly, as `Decimal`); a document with anything after it is
+    /// an error.
+    public static func decode(_ data: Data) throws(JSONParseError) -> JSONValue {
+        try data.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try JSONValueParser.parse(raw) } }.get()
+    }
+
+    /// Parses JSON bytes.
+    public static func decode(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try JSONValueParser.parse(raw) } }
+            .get()
+    }
+
+    /// Parses JSON text.
+    public static func decode(_ text: String) throws(JSONParseError) -> JSONValue {
+        try decode(Array(text.utf8))
+    }
+
+    /// True for `null`.
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
     }
 
     /// Serialises with sorted keys, so equal values give equal bytes (used for request ids).
     /// The bytes are those of `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes`,
     /// written directly (a push serialises every payload twice: for its batch's requestid and
     /// for the wire).
-    public func encoded() throws -> Data {
+    public func encoded() -> Data {
+        Data(serializedBytes())
+    }
+
+    /// The same bytes as ``encoded()``, as an array (what a server writes).
+    public func serializedBytes() -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
         write(into: &bytes)
-        return Data(bytes)
+        return bytes
+    }
+
+    /// The same JSON as text.
+    public func serialized() -> String {
+        String(decoding: serializedBytes(), as: UTF8.self)
     }
 
     private func write(into bytes: inout [UInt8]) {

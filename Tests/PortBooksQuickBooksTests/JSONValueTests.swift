@@ -19,7 +19,7 @@ import Testing
         #expect(value["List"]?[1]?.stringValue == "2")
         let again = try JSONValue.decode(value.encoded())
         #expect(again == value)
-        let encoded = String(decoding: try value.encoded(), as: UTF8.self)
+        let encoded = String(decoding: value.encoded(), as: UTF8.self)
         #expect(encoded.contains("99999999999.99"))
         #expect(encoded.contains("0.1"))
         #expect(!encoded.contains("0.10000"))

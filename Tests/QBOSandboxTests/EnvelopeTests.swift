@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 import Testing
 
 @testable import QBOSandbox
@@ -11,7 +12,7 @@ import Testing
         let serialized = value.serialized()
         #expect(serialized.contains(#"Doe \"Jr\" \\ A&B <x>\n\r\t\u0001\u001f"#))
         #expect(serialized.contains("\u{7F} é 😀 \u{2028}"))
-        #expect(try JSONParser.parse(serialized) == value)
+        #expect(try JSONValue.decode(serialized) == value)
         let foundation = try JSONSerialization.jsonObject(with: Data(value.serializedBytes())) as? [String: Any]
         #expect(foundation?["Name"] as? String == text)
     }

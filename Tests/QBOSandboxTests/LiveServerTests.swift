@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 import Testing
 
 @testable import QBOSandbox
@@ -40,7 +41,7 @@ import Testing
         var tokenRequest = URLRequest(url: try #require(URL(string: "\(base)/_sandbox/tokens")))
         tokenRequest.httpMethod = "POST"
         let (tokenData, _) = try await URLSession.shared.data(for: tokenRequest)
-        let token = try #require(try JSONParser.parse(Array(tokenData))["access_token"]?.stringValue)
+        let token = try #require(try JSONValue.decode(Array(tokenData))["access_token"]?.stringValue)
 
         var create = URLRequest(
             url: try #require(

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 import Testing
 
 @testable import QBOSandbox

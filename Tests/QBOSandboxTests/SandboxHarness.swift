@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PortBooksJSON
 import Testing
 
 @testable import QBOSandbox
@@ -12,7 +13,7 @@ struct Reply: Sendable {
     var text: String
     var headers: HTTPFields
 
-    var json: JSONValue { (try? JSONParser.parse(text)) ?? .null }
+    var json: JSONValue { (try? JSONValue.decode(text)) ?? .null }
 
     /// The first fault's code, whichever envelope carries it.
     var faultCode: String? { json["Fault"]?["Error"]?.arrayValue?.first?["code"]?.stringValue }
@@ -75,7 +76,7 @@ func withSandbox(
     let app = server.makeApplication()
     try await app.test(mode) { client in
         let minted = try await client.execute(uri: "/_sandbox/tokens", method: .post)
-        let json = try JSONParser.parse(Array(minted.body.readableBytesView))
+        let json = try JSONValue.decode(Array(minted.body.readableBytesView))
         let token = json["access_token"]?.stringValue ?? ""
         try await body(Sandbox(client: client, token: token))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 import Testing
 
 @testable import QBOSandbox
@@ -84,7 +85,7 @@ import Testing
         let engine = SandboxEngine(
             configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: clock), logger: .quiet)
         let token = await engine.mintTokens(body: []).body
-        let access = (try JSONParser.parse(token))["access_token"]?.stringValue ?? ""
+        let access = (try JSONValue.decode(token))["access_token"]?.stringValue ?? ""
         let request = APIRequest(
             method: "GET", realm: "1", segments: ["customer", "1"], query: [:], body: [], contentType: nil,
             authorization: "Bearer \(access)", path: "/v3/company/1/customer/1")
@@ -118,7 +119,7 @@ import Testing
             configuration: SandboxConfiguration(enforceLimits: true, timeScale: 1, clock: ManualClock()), logger: .quiet
         )
         let token = await engine.mintTokens(body: []).body
-        let access = (try JSONParser.parse(token))["access_token"]?.stringValue ?? ""
+        let access = (try JSONValue.decode(token))["access_token"]?.stringValue ?? ""
         let request = APIRequest(
             method: "GET", realm: "1", segments: ["customer", "1"], query: [:], body: [], contentType: nil,
             authorization: "Bearer \(access)", path: "/v3/company/1/customer/1")
@@ -132,7 +133,7 @@ import Testing
         #expect(eleventh == 429)
         engine.release(realm: "1")
         let stats = await engine.statsReply()
-        #expect((try JSONParser.parse(stats.body))["peakConcurrency"]?.decimalValue == 10)
+        #expect((try JSONValue.decode(stats.body))["peakConcurrency"]?.decimalValue == 10)
     }
 
     @Test func injectedServerErrorsAndThrottles() async throws {
@@ -176,12 +177,12 @@ import Testing
             _ = try await post("/_sandbox/faults", #"{"dropAfterCommit":0}"#)
             let (status, text) = try await post(path, #"{"DisplayName":"Dropped But Saved"}"#)
             #expect(status == 200)
-            let id = try JSONParser.parse(text)["Customer"]?["Id"]?.stringValue
+            let id = try JSONValue.decode(text)["Customer"]?["Id"]?.stringValue
             #expect(id != nil)
             let dumpURL = try #require(
                 URL(string: "http://127.0.0.1:\(port)/_sandbox/realms/\(Sandbox.realm)/Customer"))
             let (dump, _) = try await URLSession(configuration: .ephemeral).data(from: dumpURL)
-            let saved = try JSONParser.parse(Array(dump)).arrayValue?.filter {
+            let saved = try JSONValue.decode(Array(dump)).arrayValue?.filter {
                 $0["DisplayName"] == "Dropped But Saved"
             }
             #expect(saved?.count == 1)

@@ -32,12 +32,7 @@ extension QuickBooksClient {
             throw QuickBooksFault.fatal("batch item ids are too long (\(longest) characters; keep them ≤ 34)")
         }
         let effectiveID = requestID.value.count > budget ? requestID.truncated(to: budget) : requestID
-        let itemsData: Data
-        do {
-            itemsData = try encodedItems ?? JSONValue.array(items.map(\.json)).encoded()
-        } catch {
-            throw QuickBooksFault.fatal("could not encode a batch")
-        }
+        let itemsData = encodedItems ?? JSONValue.array(items.map(\.json)).encoded()
         // The bytes JSONValue writes for ["BatchItemRequest": items], without serialising twice.
         var body = Data("{\"BatchItemRequest\":".utf8)
         body.append(itemsData)
@@ -79,7 +74,7 @@ extension QuickBooksClient {
         }
         return try await withThrowingTaskGroup(of: [String: BatchItemResult].self) { group in
             for chunk in chunks {
-                let encoded = try Self.encodedItems(chunk)
+                let encoded = Self.encodedItems(chunk)
                 let requestID = try Self.batchRequestID(for: chunk, encodedItems: encoded)
                 group.addTask { try await self.batch(chunk, requestID: requestID, encodedItems: encoded) }
             }
@@ -95,12 +90,8 @@ extension QuickBooksClient {
     }
 
     /// The canonical JSON of a chunk's items: what its requestid hashes and its body holds.
-    static func encodedItems(_ chunk: [BatchItem]) throws -> Data {
-        do {
-            return try JSONValue.array(chunk.map(\.json)).encoded()
-        } catch {
-            throw QuickBooksFault.fatal("could not encode a batch")
-        }
+    static func encodedItems(_ chunk: [BatchItem]) -> Data {
+        JSONValue.array(chunk.map(\.json)).encoded()
     }
 
     static func batchRequestID(for chunk: [BatchItem], encodedItems canonical: Data) throws -> RequestID {

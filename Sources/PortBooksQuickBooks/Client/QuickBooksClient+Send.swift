@@ -9,14 +9,8 @@ extension QuickBooksClient {
         _ method: HTTPMethod, _ path: String, extraQuery: [(String, String)] = [], body: JSONValue? = nil,
         requestID: RequestID? = nil, kind: RealmPacer.Kind = .single
     ) async throws -> JSONValue {
-        let bodyData: Data?
-        do {
-            bodyData = try body?.encoded()
-        } catch {
-            throw QuickBooksFault.fatal("could not encode the \(path) payload")
-        }
-        return try await send(
-            method, path, extraQuery: extraQuery, encodedBody: bodyData, requestID: requestID, kind: kind)
+        try await send(
+            method, path, extraQuery: extraQuery, encodedBody: body?.encoded(), requestID: requestID, kind: kind)
     }
 
     /// `send` with a body already serialised (a batch's items are serialised once, for its

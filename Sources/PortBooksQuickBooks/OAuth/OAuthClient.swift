@@ -45,7 +45,7 @@ public struct OAuthClient: Sendable {
     public func revoke(_ token: SecretToken) async throws {
         var headers = basicHeaders()
         headers.replace(name: "Content-Type", value: "application/json")
-        let body = try JSONValue.object(["token": .string(token.exposedValue)]).encoded()
+        let body = JSONValue.object(["token": .string(token.exposedValue)]).encoded()
         let response = try await send(
             HTTPRequest(method: .post, url: configuration.revocationEndpoint, headers: headers, body: body))
         guard (200..<300).contains(response.status) else { throw Self.tokenEndpointFault(response) }

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 /// OAuth 2.0 as Intuit serves it: authorization codes, bearer tokens (3600 s), rotating
 /// refresh tokens (a superseded one answers `invalid_grant`), revocation.

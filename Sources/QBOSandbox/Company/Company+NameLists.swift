@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 extension Company {
     /// Customer and Vendor: DisplayName rules (generated, ≤ 500, no `:` tab newline, unique
@@ -49,18 +50,18 @@ extension Company {
                 obj["SalesTermRef"] = namedRef(t)
             }
         }
-        if obj["Active"]?.boolValue == nil { obj["Active"] = true }
+        if obj["Active"]?.looseBool == nil { obj["Active"] = true }
         if obj["CurrencyRef"] == nil { obj["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
         if kind == .customer {
-            if obj["Taxable"]?.boolValue == nil { obj["Taxable"] = false }
-            if obj["Job"]?.boolValue == nil { obj["Job"] = false }
-            if obj["BillWithParent"]?.boolValue == nil { obj["BillWithParent"] = false }
+            if obj["Taxable"]?.looseBool == nil { obj["Taxable"] = false }
+            if obj["Job"]?.looseBool == nil { obj["Job"] = false }
+            if obj["BillWithParent"]?.looseBool == nil { obj["BillWithParent"] = false }
             if nonEmptyString(obj["PreferredDeliveryMethod"]) == nil { obj["PreferredDeliveryMethod"] = "Print" }
             let balance = id.flatMap { objects[kind.name]?[$0]?["Balance"] } ?? 0
             obj["Balance"] = balance
             obj["BalanceWithJobs"] = balance
         } else {
-            if obj["Vendor1099"]?.boolValue == nil { obj["Vendor1099"] = false }
+            if obj["Vendor1099"]?.looseBool == nil { obj["Vendor1099"] = false }
             obj["Balance"] = id.flatMap { objects[kind.name]?[$0]?["Balance"] } ?? 0
         }
     }
@@ -93,10 +94,10 @@ extension Company {
         }
         obj["Name"] = .string(name)
         obj["FullyQualifiedName"] = .string(name)
-        if obj["Active"]?.boolValue == nil { obj["Active"] = true }
-        if obj["Taxable"]?.boolValue == nil { obj["Taxable"] = false }
-        if obj["UnitPrice"]?.decimalValue == nil { obj["UnitPrice"] = 0 }
-        if obj["TrackQtyOnHand"]?.boolValue == nil { obj["TrackQtyOnHand"] = false }
+        if obj["Active"]?.looseBool == nil { obj["Active"] = true }
+        if obj["Taxable"]?.looseBool == nil { obj["Taxable"] = false }
+        if obj["UnitPrice"]?.looseDecimal == nil { obj["UnitPrice"] = 0 }
+        if obj["TrackQtyOnHand"]?.looseBool == nil { obj["TrackQtyOnHand"] = false }
     }
 
     /// Account, Term, Class, Department: a unique Name and an Active flag.
@@ -105,19 +106,19 @@ extension Company {
         try checkName(name, path: "Name", max: kind == .term ? 31 : 100)
         if nameTaken(name, key: "Name", in: [kind], except: (kind, id)) { throw QBOFault.duplicateName() }
         obj["Name"] = .string(name)
-        if obj["Active"]?.boolValue == nil { obj["Active"] = true }
+        if obj["Active"]?.looseBool == nil { obj["Active"] = true }
         switch kind {
         case .account:
             guard let type = nonEmptyString(obj["AccountType"]) else { throw QBOFault.required("AccountType") }
             obj["FullyQualifiedName"] = .string(name)
             obj["SubAccount"] = obj["SubAccount"] ?? false
             obj["Classification"] = .string(Company.classification(ofAccountType: type))
-            if obj["CurrentBalance"]?.decimalValue == nil { obj["CurrentBalance"] = 0 }
-            if obj["CurrentBalanceWithSubAccounts"]?.decimalValue == nil { obj["CurrentBalanceWithSubAccounts"] = 0 }
+            if obj["CurrentBalance"]?.looseDecimal == nil { obj["CurrentBalance"] = 0 }
+            if obj["CurrentBalanceWithSubAccounts"]?.looseDecimal == nil { obj["CurrentBalanceWithSubAccounts"] = 0 }
             if obj["CurrencyRef"] == nil { obj["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
         case .term:
             if nonEmptyString(obj["Type"]) == nil { obj["Type"] = "STANDARD" }
-            if obj["DueDays"]?.decimalValue == nil, obj["Type"]?.stringValue == "STANDARD" { obj["DueDays"] = 0 }
+            if obj["DueDays"]?.looseDecimal == nil, obj["Type"]?.stringValue == "STANDARD" { obj["DueDays"] = 0 }
         case .classKind:
             obj["FullyQualifiedName"] = .string(name)
             obj["SubClass"] = obj["SubClass"] ?? false

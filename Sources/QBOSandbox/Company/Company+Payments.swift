@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 extension Company {
     /// Payment: customer, TotalAmt, lines linking invoices (and credit memos) of that customer,
@@ -8,14 +9,14 @@ extension Company {
             throw QBOFault.required("CustomerRef")
         }
         obj["CustomerRef"] = namedRef(customer, nameKey: "DisplayName")
-        guard let total = obj["TotalAmt"]?.decimalValue else { throw QBOFault.required("TotalAmt") }
+        guard let total = obj["TotalAmt"]?.looseDecimal else { throw QBOFault.required("TotalAmt") }
         try checkLength(obj, "PrivateNote", max: 4000)
         let paymentId = existing?["Id"]?.stringValue
         var applied = Decimal(0)
         var lines: [JSONValue] = []
         for value in obj["Line"]?.arrayValue ?? [] {
             guard var line = value.objectValue else { throw QBOFault.requestBody("Line") }
-            let amount = line["Amount"]?.decimalValue ?? 0
+            let amount = line["Amount"]?.looseDecimal ?? 0
             var links: [JSONValue] = []
             for link in line["LinkedTxn"]?.arrayValue ?? [] {
                 guard let txnId = nonEmptyString(link["TxnId"]) else { throw QBOFault.required("Line.LinkedTxn.TxnId") }
@@ -32,7 +33,7 @@ extension Company {
                     throw QBOFault.cannotLink(
                         "TxnID Cannot Be Linked : \(typeName) \(txnId) belongs to a different customer")
                 }
-                var open = txn["Balance"]?.decimalValue ?? 0
+                var open = txn["Balance"]?.looseDecimal ?? 0
                 if let paymentId, paymentLinks[txnId]?.contains(paymentId) == true, let existing {
                     open += Company.amount(in: existing, linking: txnId)
                 }
@@ -76,7 +77,7 @@ extension Company {
         var sum = Decimal(0)
         for line in payment["Line"]?.arrayValue ?? [] {
             for link in line["LinkedTxn"]?.arrayValue ?? [] where link["TxnId"]?.stringValue == txnId {
-                sum += line["Amount"]?.decimalValue ?? 0
+                sum += line["Amount"]?.looseDecimal ?? 0
             }
         }
         return sum
@@ -110,7 +111,7 @@ extension Company {
         for kind in [EntityKind.invoice, .creditMemo] {
             guard let old = objects[kind.name]?[id] else { continue }
             var obj = old
-            let total = obj["TotalAmt"]?.decimalValue ?? 0
+            let total = obj["TotalAmt"]?.looseDecimal ?? 0
             let applied = appliedAmount(to: id, kind: kind)
             obj["Balance"] = .number(total - applied)
             if kind == .invoice {
@@ -128,9 +129,9 @@ extension Company {
     private func contribution(_ kind: EntityKind, _ obj: JSONObject?) -> (String, Decimal)? {
         guard let obj, let customer = obj["CustomerRef"]?["value"]?.stringValue else { return nil }
         switch kind {
-        case .invoice: return (customer, obj["Balance"]?.decimalValue ?? 0)
-        case .creditMemo: return (customer, -(obj["Balance"]?.decimalValue ?? 0))
-        case .payment: return (customer, -(obj["UnappliedAmt"]?.decimalValue ?? 0))
+        case .invoice: return (customer, obj["Balance"]?.looseDecimal ?? 0)
+        case .creditMemo: return (customer, -(obj["Balance"]?.looseDecimal ?? 0))
+        case .payment: return (customer, -(obj["UnappliedAmt"]?.looseDecimal ?? 0))
         default: return nil
         }
     }
@@ -141,7 +142,7 @@ extension Company {
         if let (c, v) = contribution(kind, new) { deltas[c, default: 0] += v }
         for (customerId, delta) in deltas where delta != 0 {
             guard var customer = objects[EntityKind.customer.name]?[customerId] else { continue }
-            let balance = (customer["Balance"]?.decimalValue ?? 0) + delta
+            let balance = (customer["Balance"]?.looseDecimal ?? 0) + delta
             customer["Balance"] = .number(balance)
             customer["BalanceWithJobs"] = .number(balance)
             store(.customer, customer)

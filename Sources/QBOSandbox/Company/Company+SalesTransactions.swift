@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 extension Company {
     /// Invoice and CreditMemo: references, lines (Qty × UnitPrice = Amount), SubTotal line,
@@ -68,9 +69,9 @@ extension Company {
                         "Line.SalesItemLineDetail.ItemRef", "Categories cannot be used in transactions")
                 }
                 detail["ItemRef"] = namedRef(item)
-                let qty = detail["Qty"]?.decimalValue ?? 0
-                let price = detail["UnitPrice"]?.decimalValue ?? 0
-                var amount = line["Amount"]?.decimalValue
+                let qty = detail["Qty"]?.looseDecimal ?? 0
+                let price = detail["UnitPrice"]?.looseDecimal ?? 0
+                var amount = line["Amount"]?.looseDecimal
                 if amount == nil, qty != 0, price != 0 { amount = roundCents(qty * price) }
                 guard let amount else { throw QBOFault.required("Line.Amount") }
                 if qty != 0, price != 0, roundCents(qty * price) != roundCents(amount) {
@@ -108,8 +109,8 @@ extension Company {
         outLines.append(["Amount": .number(subTotal), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": [:]])
         for var line in discountLines {
             var detail = line["DiscountLineDetail"]?.objectValue ?? JSONObject()
-            var amount = line["Amount"]?.decimalValue ?? 0
-            if detail["PercentBased"]?.boolValue == true, let pct = detail["DiscountPercent"]?.decimalValue {
+            var amount = line["Amount"]?.looseDecimal ?? 0
+            if detail["PercentBased"]?.looseBool == true, let pct = detail["DiscountPercent"]?.looseDecimal {
                 amount = roundCents(subTotal * pct / 100)
             }
             detail["PercentBased"] = detail["PercentBased"] ?? false
@@ -142,7 +143,7 @@ extension Company {
             var dueDays = 0
             if let termRef, let term = try resolveRef(termRef, .term, path: "SalesTermRef", required: false) {
                 obj["SalesTermRef"] = namedRef(term)
-                dueDays = Int(truncating: (term["DueDays"]?.decimalValue ?? 0) as NSNumber)
+                dueDays = Int(truncating: (term["DueDays"]?.looseDecimal ?? 0) as NSNumber)
             }
             if nonEmptyString(obj["DueDate"]) == nil {
                 obj["DueDate"] = .string(options.time.day(txnDate, plusDays: dueDays) ?? txnDate)
@@ -150,7 +151,7 @@ extension Company {
             for key in [
                 "AllowIPNPayment", "AllowOnlinePayment", "AllowOnlineCreditCardPayment", "AllowOnlineACHPayment",
             ]
-            where obj[key]?.boolValue == nil {
+            where obj[key]?.looseBool == nil {
                 obj[key] = false
             }
         }
@@ -229,7 +230,7 @@ extension Company {
         for group in preferences["SalesFormsPrefs"]?["CustomField"]?.arrayValue ?? [] {
             for field in group["CustomField"]?.arrayValue ?? [] {
                 guard let name = field["Name"]?.stringValue else { continue }
-                if name.hasPrefix("SalesFormsPrefs.UseSalesCustom"), field["BooleanValue"]?.boolValue == true {
+                if name.hasPrefix("SalesFormsPrefs.UseSalesCustom"), field["BooleanValue"]?.looseBool == true {
                     enabled.insert(String(name.dropFirst("SalesFormsPrefs.UseSalesCustom".count)))
                 }
                 if name.hasPrefix("SalesFormsPrefs.SalesCustomName"), let v = field["StringValue"]?.stringValue {
@@ -247,7 +248,7 @@ extension Company {
             guard let payment = objects[EntityKind.payment.name]?[paymentId] else { continue }
             for line in payment["Line"]?.arrayValue ?? [] {
                 for link in line["LinkedTxn"]?.arrayValue ?? [] where link["TxnId"]?.stringValue == txnId {
-                    sum += line["Amount"]?.decimalValue ?? 0
+                    sum += line["Amount"]?.looseDecimal ?? 0
                 }
             }
         }

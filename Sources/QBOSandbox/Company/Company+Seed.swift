@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 /// What a new or reset company starts with.
 public struct SeedOptions: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 /// Per-write facts: the time, and query-string switches such as `include=allowduplicatedocnum`.
 struct WriteOptions {
@@ -28,7 +29,7 @@ extension Company {
     /// `POST /{resource}` with `Id` and `SyncToken`: a full or sparse update.
     func update(_ kind: EntityKind, _ body: JSONObject, _ options: WriteOptions) throws(QBOFault) -> JSONObject {
         let existing = try existingForWrite(kind, body)
-        let sparse = body["sparse"]?.boolValue ?? false
+        let sparse = body["sparse"]?.looseBool ?? false
         var input: JSONObject
         if sparse {
             input = existing
@@ -187,7 +188,7 @@ extension Company {
             return nil
         }
         guard let obj = object(kind, id) else { throw QBOFault.invalidReference(path) }
-        if obj["Active"]?.boolValue == false { throw QBOFault.objectNotFound(QBOFault.madeInactive) }
+        if obj["Active"]?.looseBool == false { throw QBOFault.objectNotFound(QBOFault.madeInactive) }
         return obj
     }
 

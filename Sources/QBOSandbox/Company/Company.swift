@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 /// One QuickBooks company (realm): its objects, counters, deleted stubs and request-id replies.
 ///
@@ -83,7 +84,7 @@ final class Company {
 
     /// `Preferences.SalesFormsPrefs.CustomTxnNumbers`.
     var customTxnNumbers: Bool {
-        preferences["SalesFormsPrefs"]?["CustomTxnNumbers"]?.boolValue ?? false
+        preferences["SalesFormsPrefs"]?["CustomTxnNumbers"]?.looseBool ?? false
     }
 
     /// Reads one object or answers 610 the way QuickBooks does for missing and deleted ids.

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 /// One QuickBooks fault: what the API answers when it refuses a request.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 extension Company {
     /// Runs a query and returns the `QueryResponse` object (without the envelope).
@@ -10,7 +11,7 @@ extension Company {
         var rows = candidates(kind, stmt.conditions)
         let mentionsActive = stmt.conditions.contains { $0.field.lowercased() == "active" }
         if kind.isNameList, !mentionsActive {
-            rows = rows.filter { $0["Active"]?.boolValue != false }
+            rows = rows.filter { $0["Active"]?.looseBool != false }
         }
         for condition in stmt.conditions {
             rows = rows.filter { Company.matches($0, condition, time: time) }
@@ -130,10 +131,10 @@ extension Company {
             if (a == nil || a?.isNull == true) && (b == nil || b?.isNull == true) { return .orderedSame }
             return (a == nil || a?.isNull == true) ? .orderedAscending : .orderedDescending
         }
-        if let x = a.boolValue, let y = b.boolValue, case .bool = a {
+        if let x = a.looseBool, let y = b.looseBool, case .bool = a {
             return x == y ? .orderedSame : (!x ? .orderedAscending : .orderedDescending)
         }
-        if let x = a.boolValue, let y = b.boolValue, case .bool = b {
+        if let x = a.looseBool, let y = b.looseBool, case .bool = b {
             return x == y ? .orderedSame : (!x ? .orderedAscending : .orderedDescending)
         }
         if let s = a.stringValue, let t = b.stringValue, looksLikeDate(s), looksLikeDate(t),
@@ -141,7 +142,7 @@ extension Company {
         {
             return x == y ? .orderedSame : (x < y ? .orderedAscending : .orderedDescending)
         }
-        if let x = a.decimalValue, let y = b.decimalValue {
+        if let x = a.looseDecimal, let y = b.looseDecimal {
             return x == y ? .orderedSame : (x < y ? .orderedAscending : .orderedDescending)
         }
         let s = (stringForm(a) ?? "").lowercased()

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 /// How a sandbox runs: limits, time scale, latency, where state lives, what new companies hold.
 public struct SandboxConfiguration: Sendable {

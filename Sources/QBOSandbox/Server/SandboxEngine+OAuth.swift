@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 extension SandboxEngine {
     /// `GET /connect/oauth2`: auto-approves and redirects with `code`, `state`, `realmId`.
@@ -43,7 +44,7 @@ extension SandboxEngine {
     func revoke(authorization: String?, body: [UInt8], contentType: String?) -> SandboxReply {
         let text = String(decoding: body, as: UTF8.self)
         var form = Self.parseForm(text)
-        if let obj = try? JSONParser.parse(body).objectValue, let t = obj["token"]?.stringValue { form["token"] = t }
+        if let obj = try? JSONValue.decode(body).objectValue, let t = obj["token"]?.stringValue { form["token"] = t }
         guard oauth.authenticateClient(authorization: authorization, form: form) != nil else {
             return .json(["error": "invalid_client"], status: 401)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 import PortBooksRandom
 
 extension SandboxEngine {
@@ -15,7 +16,7 @@ extension SandboxEngine {
         var seed = configuration.seed
         var realms: [String]? = nil
         if !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            guard let obj = try? JSONParser.parse(body).objectValue else {
+            guard let obj = try? JSONValue.decode(body).objectValue else {
                 return .json(["error": "reset body must be a JSON object"], status: 400)
             }
             if let level = obj["seed"]?.stringValue {
@@ -24,7 +25,7 @@ extension SandboxEngine {
                 }
                 seed.level = l
             }
-            if let custom = obj["customTxnNumbers"]?.boolValue { seed.customTxnNumbers = custom }
+            if let custom = obj["customTxnNumbers"]?.looseBool { seed.customTxnNumbers = custom }
             if let list = obj["realms"]?.arrayValue { realms = list.compactMap { nonEmptyString($0) } }
             if let one = nonEmptyString(obj["realm"]) { realms = (realms ?? []) + [one] }
         }
@@ -75,7 +76,7 @@ extension SandboxEngine {
 
     /// `POST /_sandbox/faults` (and `GET` to read them back).
     func setFaults(body: [UInt8]) -> SandboxReply {
-        guard let obj = try? JSONParser.parse(body).objectValue else {
+        guard let obj = try? JSONValue.decode(body).objectValue else {
             return .json(["error": "faults body must be a JSON object"], status: 400)
         }
         do throws(QBOFault) {
@@ -114,7 +115,7 @@ extension SandboxEngine {
 
     /// `POST /_sandbox/clients` `{"client_id","client_secret"}`: registers an OAuth client.
     func registerClient(body: [UInt8]) -> SandboxReply {
-        guard let obj = try? JSONParser.parse(body).objectValue, let id = nonEmptyString(obj["client_id"]),
+        guard let obj = try? JSONValue.decode(body).objectValue, let id = nonEmptyString(obj["client_id"]),
             let secret = nonEmptyString(obj["client_secret"])
         else { return .json(["error": "client_id and client_secret are required"], status: 400) }
         oauth.clients[id] = secret
@@ -124,7 +125,7 @@ extension SandboxEngine {
 
     /// `POST /_sandbox/tokens` `{"realm","client_id"}`: a token pair without the browser step.
     func mintTokens(body: [UInt8]) -> SandboxReply {
-        let obj = (try? JSONParser.parse(body).objectValue) ?? JSONObject()
+        let obj = (try? JSONValue.decode(body).objectValue) ?? JSONObject()
         let realm = nonEmptyString(obj["realm"]) ?? configuration.defaultRealm
         let client = nonEmptyString(obj["client_id"]) ?? OAuthRegistry.demoClientId
         guard oauth.clients[client] != nil else { return .json(["error": "invalid_client"], status: 400) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PortBooksJSON
 import PortBooksRandom
 
 /// The whole sandbox state behind one actor: companies, OAuth, throttles, faults, stats.
@@ -189,7 +190,7 @@ public actor SandboxEngine {
             (200..<300).contains(reply.status)
         {
             company.replies[rid] = StoredReply(
-                status: reply.status, body: reply.pendingJSON ?? (try? JSONParser.parse(reply.body)) ?? .null)
+                status: reply.status, body: reply.pendingJSON ?? (try? JSONValue.decode(reply.body)) ?? .null)
             company.dirty = true
         }
         return reply
@@ -238,7 +239,7 @@ public actor SandboxEngine {
 
     private func parseObject(_ request: APIRequest) throws(QBOFault) -> JSONObject {
         do {
-            let value = try request.parsedBody?.get() ?? JSONParser.parse(request.body)
+            let value = try request.parsedBody?.get() ?? JSONValue.decode(request.body)
             guard let obj = value.objectValue else { throw QBOFault.requestBody("request body must be a JSON object") }
             return obj
         } catch let e as JSONParseError {

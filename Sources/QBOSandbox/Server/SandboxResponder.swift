@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PortBooksJSON
 
 /// Request context that can drop the connection (for the `dropAfterCommit` fault).
 public struct SandboxRequestContext: RequestContext {
@@ -43,7 +44,7 @@ struct SandboxResponder: HTTPResponder {
             // Parsed here, off the engine's actor: a batch's body is the largest part of its
             // work, and requests queued behind it should not wait for it.
             if method == "POST", !body.isEmpty, api.contentType?.lowercased().contains("json") == true {
-                api.parsedBody = Result { () throws(JSONParseError) in try JSONParser.parse(body) }
+                api.parsedBody = Result { () throws(JSONParseError) in try JSONValue.decode(body) }
             }
             let served: SandboxReply
             let drop: Bool

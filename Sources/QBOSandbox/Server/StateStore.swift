@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PortBooksJSON
 
 /// Keeps sandbox state as JSON files under `--state DIR`: `realms/<realm>.json` per company
 /// and `oauth.json`. Files are replaced atomically; the engine saves dirty state at most every
@@ -16,7 +17,7 @@ enum StateStore {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: realmsDir.path)) ?? []
         for file in files where file.hasSuffix(".json") {
             let url = realmsDir.appendingPathComponent(file)
-            guard let data = try? Data(contentsOf: url), let value = try? JSONParser.parse(Array(data)),
+            guard let data = try? Data(contentsOf: url), let value = try? JSONValue.decode(Array(data)),
                 let company = Company.restore(value)
             else {
                 logger.warning("qbo-sandbox: ignoring unreadable state file", metadata: ["file": "\(url.path)"])
@@ -26,7 +27,7 @@ enum StateStore {
         }
         var oauth: OAuthRegistry? = nil
         if let data = try? Data(contentsOf: dir.appendingPathComponent("oauth.json")),
-            let value = try? JSONParser.parse(Array(data))
+            let value = try? JSONValue.decode(Array(data))
         {
             oauth = OAuthRegistry.restore(value)
         }
@@ -103,10 +104,10 @@ extension Company {
         guard let realm = value["realmId"]?.stringValue else { return nil }
         let c = Company(realmId: realm)
         for (k, v) in value["counters"]?.objectValue?.pairs ?? [] {
-            c.counters[k] = Int(v.decimalValue?.description ?? "") ?? 0
+            c.counters[k] = Int(v.looseDecimal?.description ?? "") ?? 0
         }
         for (k, v) in value["docNumberHigh"]?.objectValue?.pairs ?? [] {
-            c.docNumberHigh[k] = Int(v.decimalValue?.description ?? "") ?? 0
+            c.docNumberHigh[k] = Int(v.looseDecimal?.description ?? "") ?? 0
         }
         for (entity, list) in value["objects"]?.objectValue?.pairs ?? [] {
             for item in list.arrayValue ?? [] {
@@ -117,9 +118,9 @@ extension Company {
             for (id, stamp) in byId.objectValue?.pairs ?? [] { c.deleted[entity, default: [:]][id] = stamp.stringValue }
         }
         for (rid, r) in value["replies"]?.objectValue?.pairs ?? [] {
-            if let text = r["body"]?.stringValue, let body = try? JSONParser.parse(text) {
+            if let text = r["body"]?.stringValue, let body = try? JSONValue.decode(text) {
                 c.replies[rid] = StoredReply(
-                    status: Int(r["status"]?.decimalValue?.description ?? "200") ?? 200, body: body, savedText: text)
+                    status: Int(r["status"]?.looseDecimal?.description ?? "200") ?? 200, body: body, savedText: text)
             }
         }
         c.rebuildLinks()
@@ -154,13 +155,13 @@ extension OAuthRegistry {
     static func restore(_ value: JSONValue) -> OAuthRegistry {
         var r = OAuthRegistry()
         func date(_ v: JSONValue?) -> Date {
-            Date(timeIntervalSince1970: NSDecimalNumber(decimal: v?.decimalValue ?? 0).doubleValue)
+            Date(timeIntervalSince1970: NSDecimalNumber(decimal: v?.looseDecimal ?? 0).doubleValue)
         }
         for (k, v) in value["clients"]?.objectValue?.pairs ?? [] { if let s = v.stringValue { r.clients[k] = s } }
         for (id, g) in value["grants"]?.objectValue?.pairs ?? [] {
             r.grants[id] = Grant(
                 clientId: g["clientId"]?.stringValue ?? "", realmId: g["realmId"]?.stringValue ?? "",
-                revoked: g["revoked"]?.boolValue ?? false, currentRefresh: g["currentRefresh"]?.stringValue ?? "",
+                revoked: g["revoked"]?.looseBool ?? false, currentRefresh: g["currentRefresh"]?.stringValue ?? "",
                 refreshExpires: date(g["refreshExpires"]))
         }
         for (t, g) in value["refreshTokens"]?.objectValue?.pairs ?? [] {

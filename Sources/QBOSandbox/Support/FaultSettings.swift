@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksJSON
 
 /// Injected trouble, set with `POST /_sandbox/faults`: probabilities per API request of a
 /// server error, a throttle answer, or committing a write and then closing the connection
@@ -23,7 +24,7 @@ struct FaultSettings: Equatable {
     mutating func apply(_ body: JSONObject) throws(QBOFault) {
         func probability(_ key: String) throws(QBOFault) -> Double? {
             guard let v = body[key] else { return nil }
-            guard let d = v.decimalValue, d >= 0, d <= 1 else {
+            guard let d = v.looseDecimal, d >= 0, d <= 1 else {
                 throw QBOFault(code: "2010", message: "Invalid fault setting", detail: "\(key) must be between 0 and 1")
             }
             return NSDecimalNumber(decimal: d).doubleValue
@@ -31,7 +32,7 @@ struct FaultSettings: Equatable {
         if let p = try probability("serverError") { serverError = p }
         if let p = try probability("dropAfterCommit") { dropAfterCommit = p }
         if let p = try probability("throttle") { throttle = p }
-        if let v = body["latencyMs"]?.decimalValue { latencyMs = max(0, NSDecimalNumber(decimal: v).intValue) }
-        if let v = body["seed"]?.decimalValue { seed = UInt64(max(0, NSDecimalNumber(decimal: v).int64Value)) }
+        if let v = body["latencyMs"]?.looseDecimal { latencyMs = max(0, NSDecimalNumber(decimal: v).intValue) }
+        if let v = body["seed"]?.looseDecimal { seed = UInt64(max(0, NSDecimalNumber(decimal: v).int64Value)) }
     }
 }
