@@ -60,7 +60,7 @@ enum ExitStatus {
         case LedgerError.busy:
             Terminal.standardError("error: \(error)")
             return ExitCode(tryLater)
-        case is LedgerError, is ResolutionError, is CSVError, is DigestError:
+        case is LedgerError, is ResolutionError, is CSVError, is DigestError, is RealmMismatch:
             Terminal.standardError("error: \(error)")
             return ExitCode(couldNotRun)
         case is ExitCode, is ValidationError, is CleanExit:

@@ -68,7 +68,7 @@ private func applyOne(
         name: "portbooks ids \(action == .setQBID ? "set" : "remove")", rows: [row], origin: .command)
     let outcome = try await engine.resolve(
         file, options: .init(force: force),
-        connect: { try QuickBooksConnection(settings: settings).client(logger: LogSetup.logger).0 })
+        connect: { try engine.connectedClient(logger: LogSetup.logger) })
     guard let result = outcome.rows.first else { return }
     if result.result == .rejected {
         Terminal.standardError("error: \(result.message)")

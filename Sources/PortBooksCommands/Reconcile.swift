@@ -21,7 +21,7 @@ struct Reconcile: AsyncParsableCommand {
         let settings = try config.loadSettings()
         let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
         let result = try await engine.reconcile(connect: {
-            try QuickBooksConnection(settings: settings).client(logger: LogSetup.logger).0
+            try engine.connectedClient(logger: LogSetup.logger)
         })
         let outcome = result.outcome
         if let warning = outcome.gapWarning { Terminal.standardError("warning: \(warning)") }

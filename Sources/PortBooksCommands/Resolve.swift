@@ -42,7 +42,7 @@ struct Resolve: AsyncParsableCommand {
         let parsed = try ResolutionFile.read(URL(fileURLWithPath: file))
         let outcome = try await engine.resolve(
             parsed, options: .init(dryRun: dryRun, partial: partial, force: force),
-            connect: { try QuickBooksConnection(settings: settings).client(logger: LogSetup.logger).0 })
+            connect: { try engine.connectedClient(logger: LogSetup.logger) })
         ResolutionPrinter.print(outcome, dryRun: dryRun)
         if outcome.rejected > 0 { throw CommandEnd.needsAttention }
     }

@@ -106,7 +106,7 @@ enum RunOnce {
         }
         defer { copy?.remove() }
         let summary = try await engine.run(options, progress: TerminalProgress()) {
-            try QuickBooksConnection(settings: settings).client(logger: LogSetup.logger).0
+            try engine.connectedClient(logger: LogSetup.logger)
         }
         SummaryPrinter.print(summary, folders: engine.folders)
         return summary

@@ -403,6 +403,25 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// Records of `kind` in `states` whose PortPro id starts with `prefix` (the derived records
+    /// PortBooks stages itself, such as `credit-application:`), in ledger order.
+    public func records(kind: RecordKind, states: [RecordState], portproIDPrefix prefix: String) throws
+        -> [LedgerRecord]
+    {
+        try read { db in
+            let filter = Self.kindAndStates(kind, states)
+            let pattern =
+                prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            return try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT \(LedgerRecord.columns) FROM records WHERE \(filter.sql) AND portpro_id LIKE ? ESCAPE '\\' ORDER BY id",
+                arguments: filter.arguments + [pattern]
+            ).map(LedgerRecord.init)
+        }
+    }
+
     /// The records with these ledger ids, in ledger order.
     public func records(ids: [Int64]) throws -> [LedgerRecord] {
         guard !ids.isEmpty else { return [] }

@@ -32,6 +32,8 @@ public struct PlanFacts: Sendable {
     public var customers: [String: Link] = [:]
     /// The invoices payments apply to, by PortPro `_id` and by `number:<invoice number>`.
     public var invoices: [String: Link] = [:]
+    /// The credit memos whose credit payments apply, by PortPro `_id`.
+    public var creditMemos: [String: Link] = [:]
     /// QuickBooks Ids of the names settings and mappers refer to (items, terms, accounts,
     /// payment methods, classes, departments, custom-field definitions), by kind and name.
     public var names: [PendingReference.Kind: [String: String]] = [:]
@@ -42,6 +44,10 @@ public struct PlanFacts: Sendable {
     /// by name lower-cased (`Vendor 12 "Harbor Freight Logistics"`): QuickBooks' display names
     /// are unique across customers, vendors and employees, so creating one would fail (6240).
     public var namesInUse: [String: String] = [:]
+    /// Whether the QuickBooks company has multicurrency on (`Preferences.CurrencyPrefs`).
+    public var multiCurrency = false
+    /// The company's home currency (`nil`: not known, currencies are not checked).
+    public var homeCurrency: String?
     /// The content each linked record had when it was last synced, by ledger id: what an
     /// update changes.
     public var previousContent: [Int64: Data] = [:]
@@ -53,6 +59,7 @@ public struct PlanFacts: Sendable {
         switch reference.kind {
         case .customer: customers[reference.key]?.qbID
         case .invoice: invoice(reference)?.qbID
+        case .creditMemo: creditMemos[reference.key]?.qbID
         default: names[reference.kind]?[reference.key]
         }
     }

@@ -12,6 +12,11 @@ public enum PlanOperation: Hashable, Sendable {
     case update(qbID: String, syncToken: String, changes: JSONValue)
     /// The object QuickBooks already holds is this record: link it, create nothing.
     case adopt(JSONValue)
+    /// QuickBooks' void of the linked object (PortPro voided it): amounts zeroed, the document kept.
+    case void(qbID: String, syncToken: String)
+    /// Nothing is sent and the record stays pending, for this reason: it is not ready in PortPro
+    /// yet (a credit memo not issued); the sync after PortPro changes it sends it.
+    case hold(reason: String)
     /// Nothing is sent, and the record is settled in the ledger (cleared) for this reason.
     case skip(reason: String)
     /// Nothing is sent: the record waits for another (`dependency`, e.g. `customer:<id>`).
@@ -25,6 +30,8 @@ public enum PlanOperation: Hashable, Sendable {
         case .create: "create"
         case .update: "update"
         case .adopt: "adopt"
+        case .void: "void"
+        case .hold: "hold"
         case .skip: "skip"
         case .blocked: "blocked"
         case .problem: "problem"
@@ -34,8 +41,8 @@ public enum PlanOperation: Hashable, Sendable {
     /// Whether carrying it out writes to QuickBooks.
     public var writes: Bool {
         switch self {
-        case .create, .update: true
-        case .adopt, .skip, .blocked, .problem: false
+        case .create, .update, .void: true
+        case .adopt, .hold, .skip, .blocked, .problem: false
         }
     }
 
@@ -43,7 +50,7 @@ public enum PlanOperation: Hashable, Sendable {
     public var problem: SyncProblem? {
         switch self {
         case .blocked(_, let problem), .problem(let problem): problem
-        case .create, .update, .adopt, .skip: nil
+        case .create, .update, .adopt, .void, .hold, .skip: nil
         }
     }
 }
@@ -69,9 +76,9 @@ public struct PlannedRecord: Hashable, Sendable {
     /// The QuickBooks Id the record is (or will be) linked to, when known before the push.
     public var qbID: String? {
         switch operation {
-        case .update(let qbID, _, _): qbID
+        case .update(let qbID, _, _), .void(let qbID, _): qbID
         case .adopt(let object): object["Id"]?.stringValue
-        case .create, .skip, .blocked, .problem: record.qbID
+        case .create, .hold, .skip, .blocked, .problem: record.qbID
         }
     }
 }

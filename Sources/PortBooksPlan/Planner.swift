@@ -25,6 +25,7 @@ public struct Planner: Sendable {
     public func plan(
         _ record: LedgerRecord, _ exported: ExportRecord, mapping: MappedRecord<MappedPayload>, facts: PlanFacts
     ) -> PlannedRecord {
+        if let lifecycle = followingPortProStatus(record, exported) { return lifecycle }
         if case .payment(let payment) = exported, let waiting = waitingOnInvoices(record, payment, facts: facts) {
             return waiting
         }
@@ -52,7 +53,14 @@ public struct Planner: Sendable {
                 record: record,
                 operation: .problem(.rejectedByQuickBooks(code: "mapping", message: "\(error)", detail: nil)))
         }
-        let json = PayloadJSON.json(resolved)
+        var json = PayloadJSON.json(resolved)
+        if let currency = Self.currency(of: exported), let home = facts.homeCurrency, currency != home {
+            guard facts.multiCurrency else {
+                return PlannedRecord(
+                    record: record, operation: .problem(.currencyNotEnabled(record, currency: currency, home: home)))
+            }
+            json = json.setting("CurrencyRef", to: ["value": .string(currency)])
+        }
         let references = ResolvedReference.all(in: json)
         if let qbID = record.qbID {
             var changes = json.objectValue ?? [:]
@@ -94,6 +102,16 @@ public struct Planner: Sendable {
             let object = match.object
             let id = object["Id"]?.stringValue ?? "?"
             let shown = object["DisplayName"]?.stringValue ?? ""
+            if let home = facts.homeCurrency, let theirs = object["CurrencyRef"]?["value"]?.stringValue,
+                theirs != (Self.currency(of: .customer(customer)) ?? home)
+            {
+                return PlannedRecord(
+                    record: record,
+                    operation: .problem(
+                        .currencyMismatch(
+                            shown, id: id, ours: Self.currency(of: .customer(customer)) ?? home, theirs: theirs)),
+                    references: references)
+            }
             let how: String
             switch match {
             case .email: how = "has its QuickBooks email"
@@ -104,18 +122,18 @@ public struct Planner: Sendable {
                 reason: "QuickBooks customer \(id) \"\(shown)\" \(how): linked, not created")
         }
         let displayName = name ?? customer.companyName
-        let key = displayName.trimmingWhitespace().lowercased()
-        if let other = facts.namesInUse[key] {
+        if let other = facts.namesInUse[QuickBooksCustomerIndex.folded(displayName)] {
             return PlannedRecord(
                 record: record, operation: .problem(.nameClash(displayName, detail: "QuickBooks has \(other)")),
                 references: references)
         }
         if let other = facts.quickBooksCustomers.customer(named: displayName) {
             let id = other["Id"]?.stringValue ?? "?"
-            let detail =
-                "QuickBooks customer \(id) \"\(other["DisplayName"]?.stringValue ?? displayName)\" has the name"
+            let theirs = other["DisplayName"]?.stringValue ?? displayName
+            let email = other["PrimaryEmailAddr"]?["Address"]?.stringValue
             return PlannedRecord(
-                record: record, operation: .problem(.nameClash(displayName, detail: detail)), references: references)
+                record: record, operation: .problem(.similarCustomer(displayName, id: id, name: theirs, email: email)),
+                references: references)
         }
         guard settings.customers.createMissing else {
             return PlannedRecord(
@@ -127,8 +145,45 @@ public struct Planner: Sendable {
             reason: "no QuickBooks customer has its QuickBooks email or name")
     }
 
+    /// What PortPro's status decides before anything is mapped: a voided invoice or credit memo
+    /// is voided in QuickBooks (or, never sent, not created); a credit memo PortPro has only
+    /// drafted or approved waits until PortPro issues it.
+    private func followingPortProStatus(_ record: LedgerRecord, _ exported: ExportRecord) -> PlannedRecord? {
+        let voided: Bool
+        switch exported {
+        case .invoice(let invoice):
+            voided = invoice.status == .voided
+        case .creditMemo(let memo):
+            switch memo.status {
+            case .drafted?, .approved?:
+                let reason =
+                    "credit memo \(memo.creditMemoNumber) is \(memo.status?.rawValue.lowercased() ?? "") in PortPro; "
+                    + "it is posted once PortPro issues it"
+                return PlannedRecord(record: record, operation: .hold(reason: reason), reason: reason)
+            case .voided?:
+                voided = true
+            default:
+                voided = false
+            }
+        case .payment(let payment):
+            voided = payment.status == .voided
+        case .customer:
+            voided = false
+        }
+        guard voided else { return nil }
+        let what = record.kind == .invoice ? "invoice" : record.kind == .payment ? "payment" : "credit memo"
+        guard let qbID = record.qbID else {
+            let reason = "the \(what) was voided in PortPro before it reached QuickBooks; it is not created"
+            return PlannedRecord(record: record, operation: .skip(reason: reason), reason: reason)
+        }
+        return PlannedRecord(
+            record: record, operation: .void(qbID: qbID, syncToken: record.syncToken ?? "0"),
+            reason: "voided in PortPro: voided in QuickBooks too (amounts zeroed, the document kept)")
+    }
+
     /// A payment waits until every invoice it applies to is in QuickBooks; one applied to an
-    /// invoice marked paid outside QuickBooks is settled without being sent.
+    /// invoice marked paid outside QuickBooks, or cleared from the list, is settled without
+    /// being sent.
     private func waitingOnInvoices(_ record: LedgerRecord, _ payment: Payment, facts: PlanFacts) -> PlannedRecord? {
         for (application, reference) in zip(payment.invoices, Self.invoiceReferences(of: payment)) {
             let number = application.referenceNumber
@@ -144,6 +199,9 @@ public struct Planner: Sendable {
                 let reason =
                     "invoice \(number) was marked paid outside QuickBooks; this payment is not sent"
                 return PlannedRecord(record: record, operation: .skip(reason: reason), reason: reason)
+            case .cleared?:
+                let reason = "invoice \(number) was cleared without syncing; this payment is not sent"
+                return PlannedRecord(record: record, operation: .skip(reason: reason), reason: reason)
             default:
                 return PlannedRecord(
                     record: record,
@@ -153,7 +211,43 @@ public struct Planner: Sendable {
                     reason: "waits for invoice \(number)")
             }
         }
+        for credit in payment.credits ?? [] {
+            let number = credit.creditMemoNumber
+            guard let memo = facts.creditMemos[credit.creditMemoID] else {
+                return PlannedRecord(
+                    record: record,
+                    operation: .blocked(dependency: "credit_memo:\(credit.creditMemoID)", .creditMemoMissing(number)),
+                    reason: "waits for credit memo \(number)")
+            }
+            switch memo.state {
+            case .synced?:
+                continue
+            case .cleared?:
+                let reason = "credit memo \(number) was cleared without syncing; its credit is not applied"
+                return PlannedRecord(record: record, operation: .skip(reason: reason), reason: reason)
+            default:
+                return PlannedRecord(
+                    record: record,
+                    operation: .blocked(
+                        dependency: "credit_memo:\(credit.creditMemoID)",
+                        .creditMemoNotSynced(number, state: memo.state ?? .pending)),
+                    reason: "waits for credit memo \(number)")
+            }
+        }
         return nil
+    }
+
+    /// The currency a record is in, as PortPro names it (`nil`: not said, the home currency).
+    static func currency(of exported: ExportRecord) -> String? {
+        let named: String?
+        switch exported {
+        case .customer(let customer): named = customer.currency
+        case .invoice(let invoice): named = invoice.currency ?? invoice.caller.currency
+        case .creditMemo(let memo): named = memo.caller.currency
+        case .payment(let payment): named = payment.caller.currency
+        }
+        let code = named?.trimmingWhitespace().uppercased() ?? ""
+        return code.isEmpty ? nil : code
     }
 
     /// The invoice references of a payment: its invoices' PortPro `_id` when the export gives

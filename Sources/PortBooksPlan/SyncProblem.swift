@@ -55,6 +55,64 @@ public struct SyncProblem: Hashable, Sendable {
                 "set-qb-id to the existing QuickBooks customer if it is the same company; otherwise rename one of them")
     }
 
+    /// A QuickBooks customer whose name differs from the record's only in case or spacing: maybe
+    /// the same company, maybe not — a person decides.
+    public static func similarCustomer(_ name: String, id: String, name theirs: String, email: String?) -> SyncProblem {
+        let contact = email.map { ", e-mail \($0)" } ?? ""
+        let how =
+            theirs == name
+            ? "with the same name but another e-mail than PortPro's QuickBooks email"
+            : "whose name differs from \"\(name)\" only in case or spacing"
+        return SyncProblem(
+            code: "customer-name-clash",
+            message:
+                "QuickBooks has customer \(id) \"\(theirs)\"\(contact), \(how); PortBooks does not link them on its own, "
+                + "and QuickBooks would refuse a second customer of that name",
+            suggestion:
+                "set-qb-id \(id) if it is the same company (or give it PortPro's QuickBooks email); otherwise rename one of them in "
+                + "PortPro or QuickBooks, then retry")
+    }
+
+    /// A record in a currency the QuickBooks company cannot hold: multicurrency is off.
+    public static func currencyNotEnabled(_ record: LedgerRecord, currency: String, home: String) -> SyncProblem {
+        let what = record.kind == .customer ? "The customer bills in" : "It is in"
+        return SyncProblem(
+            code: "currency-not-enabled",
+            message:
+                "\(what) \(currency), but this QuickBooks company has multicurrency turned off (home currency \(home)); "
+                + "PortBooks does not book it in \(home)",
+            suggestion:
+                "turn multicurrency on in QuickBooks (Settings → Account and settings → Advanced → Currency; it cannot be "
+                + "turned off again), then retry; or correct the currency in PortPro if \(home) is right")
+    }
+
+    /// A QuickBooks customer that is this one but keeps its books in another currency (a
+    /// customer's currency cannot change in QuickBooks).
+    public static func currencyMismatch(_ name: String, id: String, ours: String, theirs: String) -> SyncProblem {
+        SyncProblem(
+            code: "currency-mismatch",
+            message:
+                "QuickBooks customer \(id) \"\(name)\" is in \(theirs), but PortPro bills this customer in \(ours); a "
+                + "customer's currency cannot change in QuickBooks",
+            suggestion:
+                "correct the currency in PortPro; or, if the customer really changed currency, create a customer for \(ours) "
+                + "in QuickBooks and set-qb-id it")
+    }
+
+    public static func creditMemoMissing(_ number: String) -> SyncProblem {
+        SyncProblem(
+            code: "credit-memo-not-received",
+            message: "The credit applies credit memo \(number), which has not arrived in any drop file yet",
+            suggestion: "export the credit memo from PortPro; the credit is applied on the run after it arrives")
+    }
+
+    public static func creditMemoNotSynced(_ number: String, state: RecordState) -> SyncProblem {
+        SyncProblem(
+            code: "credit-memo-not-synced",
+            message: "The credit applies credit memo \(number), which \(describe(state))",
+            suggestion: "resolve the credit memo's own problem; the credit follows automatically")
+    }
+
     public static func unknownNames(_ missing: [PendingReference]) -> SyncProblem {
         let items = missing.filter { $0.kind == .item }.map(\.name)
         if !items.isEmpty && items.count == missing.count {

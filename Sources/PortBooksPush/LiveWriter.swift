@@ -69,6 +69,21 @@ public struct LiveWriter: QuickBooksWriter {
         return outcomes
     }
 
+    public func void(_ jobs: [VoidJob], entity: String) async throws -> WriteAnswers {
+        var answers: WriteAnswers = [:]
+        for job in jobs {
+            do {
+                answers[job.recordID] = .success(
+                    try await client.void(
+                        QuickBooksEntity(entity), id: job.qbID, syncToken: job.syncToken, requestID: job.requestID))
+            } catch let fault as QuickBooksFault {
+                answers[job.recordID] = .failure(fault)
+                if fault.category != .recordProblem { break }
+            }
+        }
+        return answers
+    }
+
     /// A stale SyncToken is re-read once by the client.
     public func update(_ jobs: [UpdateJob], entity: String) async throws -> WriteAnswers {
         var answers: WriteAnswers = [:]

@@ -38,6 +38,21 @@ public struct UpdateJob: Sendable, Hashable {
     }
 }
 
+/// QuickBooks' void of one linked transaction.
+public struct VoidJob: Sendable, Hashable {
+    public var recordID: Int64
+    public var qbID: String
+    public var syncToken: String
+    public var requestID: RequestID
+
+    public init(recordID: Int64, qbID: String, syncToken: String, requestID: RequestID) {
+        self.recordID = recordID
+        self.qbID = qbID
+        self.syncToken = syncToken
+        self.requestID = requestID
+    }
+}
+
 /// The push: carries out a plan's writes. ``LiveWriter`` sends them to QuickBooks;
 /// ``RehearsalWriter`` answers as QuickBooks would without sending anything, for a dry run.
 ///
@@ -52,4 +67,6 @@ public protocol QuickBooksWriter: Sendable {
     func createEach(_ jobs: [WriteJob], entity: String, concurrency: Int) async throws -> WriteAnswers
     /// Sparse updates, one after another; the first fault that stops the run ends the step.
     func update(_ jobs: [UpdateJob], entity: String) async throws -> WriteAnswers
+    /// Voids, one after another; the first fault that stops the run ends the step.
+    func void(_ jobs: [VoidJob], entity: String) async throws -> WriteAnswers
 }

@@ -32,6 +32,18 @@ public struct RehearsalWriter: QuickBooksWriter {
         return answers
     }
 
+    public func void(_ jobs: [VoidJob], entity: String) async throws -> WriteAnswers {
+        var answers: WriteAnswers = [:]
+        for job in jobs {
+            answers[job.recordID] = .success(
+                [
+                    "Id": .string(job.qbID), "SyncToken": .string(String((Int(job.syncToken) ?? 0) + 1)),
+                    "TotalAmt": 0, "PrivateNote": "Voided",
+                ])
+        }
+        return answers
+    }
+
     private func created(_ jobs: [WriteJob]) -> WriteAnswers {
         var answers: WriteAnswers = [:]
         for job in jobs {

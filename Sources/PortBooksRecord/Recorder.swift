@@ -40,7 +40,7 @@ public final class Recorder {
             try plan.append(Self.planRow(entry))
             let record = entry.record
             switch entry.operation {
-            case .create, .update:
+            case .create, .update, .void:
                 switch answers[record.id] {
                 case .success(let object)?:
                     guard let qbID = object["Id"]?.stringValue, !qbID.isEmpty else {
@@ -51,7 +51,13 @@ public final class Recorder {
                         .synced(
                             id: record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
                             contentHash: record.contentHash))
-                    rows.append(Self.row(record, entry.operation.name == "create" ? .created : .updated, qbID: qbID))
+                    let outcome: ResultRow.Outcome =
+                        switch entry.operation {
+                        case .create: .created
+                        case .void: .voided
+                        default: .updated
+                        }
+                    rows.append(Self.row(record, outcome, qbID: qbID))
                 case .failure(let fault)?:
                     guard case .recordProblem = fault else {
                         stop = stop ?? fault
@@ -73,6 +79,9 @@ public final class Recorder {
                         id: record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
                         contentHash: record.contentHash))
                 rows.append(Self.row(record, .adopted, qbID: qbID, message: entry.reason))
+            case .hold(let reason):
+                // Stays pending: the sync after PortPro changes it sends it.
+                rows.append(Self.row(record, .held, message: reason))
             case .skip(let reason):
                 changes.append(.cleared(id: record.id, note: reason, source: "the plan"))
                 rows.append(Self.row(record, .skipped, message: reason))

@@ -111,7 +111,7 @@ public struct PlanSummary: Hashable, Sendable {
     }
 
     /// The operations in the order a person reads them.
-    public static let operationOrder = ["create", "update", "adopt", "skip", "blocked", "problem"]
+    public static let operationOrder = ["create", "update", "void", "adopt", "hold", "skip", "blocked", "problem"]
 
     /// `{"invoice": {"create": {"count": 25, "amount": "43210.50"}, …}, …}` for `--json`.
     public var jsonObject: [String: Any] {

@@ -3,9 +3,10 @@ import PortBooksCore
 
 /// What one run did to each record it touched: the rows of `results-<entity>.csv`.
 public struct ResultRow: Hashable, Sendable {
-    /// `created`, `updated`, `unchanged`, `adopted`, `skipped`, `cleared`, `marked-paid`, `problem`.
+    /// `created`, `updated`, `voided`, `unchanged`, `adopted`, `skipped`, `held` (waits for
+    /// PortPro, e.g. a credit memo not yet applied), `cleared`, `marked-paid`, `problem`.
     public enum Outcome: String, Hashable, Sendable, CaseIterable {
-        case created, updated, unchanged, adopted, skipped, cleared
+        case created, updated, voided, unchanged, adopted, skipped, held, cleared
         case markedPaid = "marked-paid"
         case problem
     }

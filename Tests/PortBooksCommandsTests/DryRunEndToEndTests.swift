@@ -68,6 +68,8 @@ struct DryRunEndToEndTests {
                     case "updated": "update"
                     case "adopted": "adopt"
                     case "skipped": "skip"
+                    case "voided": "void"
+                    case "held": "hold"
                     // A resolution's outcome, not the plan's.
                     case "cleared", "marked-paid": ""
                     case "problem": row["problem_code"] == "blocked" ? "blocked" : "problem"

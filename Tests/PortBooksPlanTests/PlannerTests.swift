@@ -197,10 +197,26 @@ struct PlannerTests {
         ])
         #expect(planner.plan(record, exported, mapping: mapping, facts: facts).qbID == "58")
 
+        facts.quickBooksCustomers = QuickBooksCustomerIndex(rows: [["Id": "60", "DisplayName": .string(name)]])
+        #expect(planner.plan(record, exported, mapping: mapping, facts: facts).qbID == "60")
         facts.quickBooksCustomers = QuickBooksCustomerIndex(rows: [
-            ["Id": "59", "DisplayName": .string(name.uppercased())]
+            [
+                "Id": "61", "DisplayName": .string(name),
+                "PrimaryEmailAddr": ["Address": "accounts@another-company.example"],
+            ]
         ])
-        #expect(planner.plan(record, exported, mapping: mapping, facts: facts).qbID == "59")
+        let sameNameOtherEmail = planner.plan(record, exported, mapping: mapping, facts: facts)
+        #expect(sameNameOtherEmail.operation.problem?.code == "customer-name-clash")
+        #expect(sameNameOtherEmail.operation.problem?.suggestion.hasPrefix("set-qb-id 61") == true)
+
+        // A name that differs only in case or spacing may be another company: never adopted, however often retried.
+        facts.quickBooksCustomers = QuickBooksCustomerIndex(rows: [
+            ["Id": "59", "DisplayName": .string(" " + name.uppercased().replacingOccurrences(of: " ", with: "  "))]
+        ])
+        let similar = planner.plan(record, exported, mapping: mapping, facts: facts)
+        #expect(similar.qbID == nil)
+        #expect(similar.operation.problem?.code == "customer-name-clash")
+        #expect(similar.operation.problem?.suggestion.hasPrefix("set-qb-id 59") == true)
 
         facts.quickBooksCustomers = QuickBooksCustomerIndex()
         facts.namesInUse = [name.lowercased(): "Vendor 12 \"\(name)\""]

@@ -32,6 +32,32 @@ public struct Payment: Hashable, Sendable, Codable {
         }
     }
 
+    /// Credit taken from a credit memo: a payment that applies credit (QuickBooks' zero-total
+    /// payment linking an invoice and a credit memo).
+    public struct Credit: Hashable, Sendable, Codable {
+        /// The PortPro `_id` of the credit memo.
+        public var creditMemoID: String
+        public var creditMemoNumber: String
+        public var amount: Decimal
+
+        public init(creditMemoID: String, creditMemoNumber: String, amount: Decimal) {
+            self.creditMemoID = creditMemoID
+            self.creditMemoNumber = creditMemoNumber
+            self.amount = amount
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case creditMemoID = "creditMemoId"
+            case creditMemoNumber = "credit_memo_number"
+            case amount
+        }
+    }
+
+    /// Whether a payment stands (`nil`) or was voided.
+    public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+        case voided = "VOIDED"
+    }
+
     public var id: String
     public var caller: CustomerRef
     public var paymentDate: LocalDate
@@ -41,10 +67,16 @@ public struct Payment: Hashable, Sendable, Codable {
     public var referenceNo: String?
     public var notes: String?
     public var invoices: [Application]
+    /// The credit memos whose credit it applies (`nil` for a payment of money; PortBooks stages
+    /// one such payment per credit memo PortPro applied). Left out of the canonical content
+    /// when `nil`, so payments' content hashes do not move.
+    public var credits: [Credit]?
+    public var status: Status?
 
     public init(
         id: String, caller: CustomerRef, paymentDate: LocalDate, amount: Decimal, paymentMethod: Method? = nil,
-        referenceNo: String? = nil, notes: String? = nil, invoices: [Application]
+        referenceNo: String? = nil, notes: String? = nil, invoices: [Application], credits: [Credit]? = nil,
+        status: Status? = nil
     ) {
         self.id = id
         self.caller = caller
@@ -54,11 +86,13 @@ public struct Payment: Hashable, Sendable, Codable {
         self.referenceNo = referenceNo
         self.notes = notes
         self.invoices = invoices
+        self.credits = credits
+        self.status = status
     }
 
     enum CodingKeys: String, CodingKey {
         case id = "_id"
-        case caller, paymentDate, amount, paymentMethod, referenceNo, notes, invoices
+        case caller, paymentDate, amount, paymentMethod, referenceNo, notes, invoices, credits, status
     }
 }
 

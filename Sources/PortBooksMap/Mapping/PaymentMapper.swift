@@ -1,7 +1,9 @@
 import Foundation
 import PortBooksCore
 
-/// PortPro payment → QuickBooks `Payment`, one `LinkedTxn` line per invoice it pays.
+/// PortPro payment → QuickBooks `Payment`, one `LinkedTxn` line per invoice it pays — and, for
+/// credit taken from credit memos, one line per credit memo: QuickBooks applies a credit memo to
+/// an invoice through a zero-total payment linking both (Intuit API reference, Payment).
 ///
 /// The invoices' QuickBooks Ids are filled in at push time (``PendingReference/Kind/invoice``,
 /// keyed by the PortPro invoice `_id` when the export gives it, else `number:` + the invoice
@@ -15,7 +17,8 @@ public struct PaymentMapper: Sendable {
 
     public func map(_ payment: Payment) -> MappedRecord<QBPayment> {
         var problems: [MappingProblem] = []
-        if payment.amount <= 0 {
+        let credits = payment.credits ?? []
+        if payment.amount < 0 || (payment.amount == 0 && credits.isEmpty) {
             problems.append(
                 MappingProblem(
                     code: .nonPositiveAmount, field: "TotalAmt",
@@ -35,7 +38,8 @@ public struct PaymentMapper: Sendable {
                         + "round it to \(Money.format(value)).",
                     suggestion: "Round the payment to cents in PortPro and export it again."))
         }
-        let applied = payment.invoices.reduce(Decimal(0)) { $0 + $1.amount }
+        let applied =
+            payment.invoices.reduce(Decimal(0)) { $0 + $1.amount } - credits.reduce(Decimal(0)) { $0 + $1.amount }
         if applied != payment.amount {
             problems.append(
                 MappingProblem(
@@ -64,12 +68,18 @@ public struct PaymentMapper: Sendable {
         }
         let method = payment.paymentMethod.flatMap { settings.payments.methods[$0.rawValue] }
         let deposit = settings.payments.depositAccount
-        let lines = payment.invoices.map { application in
+        var lines = payment.invoices.map { application in
             QBPayment.Line(
                 amount: Money.rounded(application.amount),
                 invoice: .unresolved(
                     .invoice, key: application.invoiceID ?? "number:\(application.referenceNumber)",
                     name: application.referenceNumber))
+        }
+        lines += credits.map { credit in
+            QBPayment.Line(
+                amount: Money.rounded(credit.amount),
+                invoice: .unresolved(.creditMemo, key: credit.creditMemoID, name: credit.creditMemoNumber),
+                txnType: "CreditMemo")
         }
         let payload = QBPayment(
             customerRef: .unresolved(.customer, key: payment.caller.id, name: payment.caller.companyName),

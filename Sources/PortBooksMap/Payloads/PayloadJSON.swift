@@ -48,7 +48,7 @@ public enum PayloadJSON {
             "TxnDate": .string(payment.txnDate.description),
             "Line": .array(
                 payment.lines.map { line in
-                    var linked: [String: JSONValue] = ["TxnType": "Invoice"]
+                    var linked: [String: JSONValue] = ["TxnType": .string(line.txnType)]
                     linked["TxnId"] = line.invoice.value.map(JSONValue.string)
                     return ["Amount": .number(line.amount), "LinkedTxn": [.object(linked)]]
                 }),

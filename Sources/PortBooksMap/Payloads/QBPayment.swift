@@ -8,15 +8,18 @@ import PortBooksCore
 public struct QBPayment: QuickBooksPayload {
     public static let entityName = "Payment"
 
-    /// One application of the payment to an invoice.
+    /// One application of the payment: to an invoice, or credit taken from a credit memo.
     public struct Line: Hashable, Sendable, Encodable {
         public var amount: Decimal
-        /// The invoice; `TxnType` is always `Invoice`.
+        /// The invoice or credit memo the line links (`LinkedTxn`).
         public var invoice: QuickBooksReference
+        /// `Invoice` or `CreditMemo`.
+        public var txnType: String
 
-        public init(amount: Decimal, invoice: QuickBooksReference) {
+        public init(amount: Decimal, invoice: QuickBooksReference, txnType: String = "Invoice") {
             self.amount = amount
             self.invoice = invoice
+            self.txnType = txnType
         }
 
         enum CodingKeys: String, CodingKey {
@@ -26,6 +29,7 @@ public struct QBPayment: QuickBooksPayload {
 
         private struct LinkedTxn: Encodable {
             var txnID: String?
+            var txnType: String
             enum CodingKeys: String, CodingKey {
                 case txnID = "TxnId"
                 case txnType = "TxnType"
@@ -33,14 +37,14 @@ public struct QBPayment: QuickBooksPayload {
             func encode(to encoder: Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encodeIfPresent(txnID, forKey: .txnID)
-                try container.encode("Invoice", forKey: .txnType)
+                try container.encode(txnType, forKey: .txnType)
             }
         }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(amount, forKey: .amount)
-            try container.encode([LinkedTxn(txnID: invoice.value)], forKey: .linkedTxn)
+            try container.encode([LinkedTxn(txnID: invoice.value, txnType: txnType)], forKey: .linkedTxn)
         }
     }
 

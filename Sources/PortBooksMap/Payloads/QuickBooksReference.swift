@@ -66,6 +66,8 @@ public struct PendingReference: Hashable, Sendable, Codable {
         /// Key: the PortPro invoice `_id` when the export gives it, else `number:` + the invoice
         /// number; name: the invoice number. The Id comes from the ledger.
         case invoice
+        /// Key: the PortPro credit memo `_id`; name: its number. The Id comes from the ledger.
+        case creditMemo = "credit_memo"
         /// Key and name: the custom field's name in QuickBooks (`Preferences.SalesFormsPrefs`).
         case customFieldDefinition = "custom_field"
     }

@@ -142,6 +142,9 @@ public final class SyncEngine {
                 settleTime: options.settleTime)
             for file in try drop.takeStableFiles() { try stager.stageDropFile(file, folder: drop, progress: progress) }
         }
+        if settings.sync.isEnabled(.creditMemo) && settings.sync.isEnabled(.payment) {
+            try stager.stageCreditApplications()
+        }
         if settings.sync.isEnabled(.customer) {
             try stager.stageCustomersNamedOnlyByCallers(kinds: RecordKind.allCases.filter(settings.sync.isEnabled))
         }

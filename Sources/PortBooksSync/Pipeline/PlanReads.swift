@@ -20,6 +20,7 @@ final class PlanReads {
     private(set) var names: [PendingReference.Kind: [String: String]] = [:]
     private var looked: [PendingReference.Kind: Set<String>] = [:]
     private var customFieldsLoaded = false
+    private var preferences: JSONValue?
     private var customers: QuickBooksCustomerIndex?
 
     init(client: QuickBooksClient) {
@@ -35,7 +36,7 @@ final class PlanReads {
         case .paymentMethod: "PaymentMethod"
         case .class: "Class"
         case .location: "Department"
-        case .customer, .invoice, .customFieldDefinition: nil
+        case .customer, .invoice, .creditMemo, .customFieldDefinition: nil
         }
     }
 
@@ -76,11 +77,26 @@ final class PlanReads {
         }
     }
 
+    /// The company's Preferences, read once per run.
+    private func companyPreferences() async throws -> JSONValue {
+        if let preferences { return preferences }
+        let rows = try await client.query("SELECT * FROM Preferences")["Preferences"]?.arrayValue ?? []
+        let read = rows.first ?? .null
+        preferences = read
+        return read
+    }
+
+    /// Whether the company has multicurrency on, and its home currency
+    /// (`Preferences.CurrencyPrefs`; a company without them: off, home currency unknown).
+    func currencies() async throws -> (multiCurrency: Bool, home: String?) {
+        let prefs = try await companyPreferences()["CurrencyPrefs"]
+        return (prefs?["MultiCurrencyEnabled"]?.boolValue ?? false, prefs?["HomeCurrency"]?["value"]?.stringValue)
+    }
+
     /// Custom fields are defined in Preferences (SalesFormsPrefs.SalesCustomName1…3).
     private func loadCustomFieldDefinitions() async throws {
-        let rows = try await client.query("SELECT * FROM Preferences")["Preferences"]?.arrayValue ?? []
         var definitions: [String: String] = [:]
-        for group in rows.first?["SalesFormsPrefs"]?["CustomField"]?.arrayValue ?? [] {
+        for group in try await companyPreferences()["SalesFormsPrefs"]?["CustomField"]?.arrayValue ?? [] {
             for field in group["CustomField"]?.arrayValue ?? [] {
                 guard let name = field["Name"]?.stringValue, name.hasPrefix("SalesFormsPrefs.SalesCustomName"),
                     let label = field["StringValue"]?.stringValue, !label.isEmpty
@@ -111,12 +127,33 @@ final class PlanReads {
                 let chunk = Array(wanted[start..<min(start + 40, wanted.count)])
                 for row in try await rows(entity, where: QuickBooksQuery.inList("DisplayName", chunk)) {
                     guard let name = row["DisplayName"]?.stringValue else { continue }
-                    found[name.trimmingWhitespace().lowercased()] =
+                    found[QuickBooksCustomerIndex.folded(name)] =
                         "\(entity) \(row["Id"]?.stringValue ?? "?") \"\(name)\""
                 }
             }
         }
         return found
+    }
+
+    /// The `entity` objects with these Ids, by Id (100 to a query, in pages of 1,000).
+    func objects(_ entity: String, ids: [String]) async throws -> [String: JSONValue] {
+        let wanted = Array(Set(ids)).sorted()
+        var found: [String: JSONValue] = [:]
+        for start in stride(from: 0, to: wanted.count, by: 100) {
+            let chunk = Array(wanted[start..<min(start + 100, wanted.count)])
+            for row in try await client.queryAll(QuickBooksEntity(entity), where: QuickBooksQuery.inList("Id", chunk)) {
+                if let id = row["Id"]?.stringValue { found[id] = row }
+            }
+        }
+        return found
+    }
+
+    /// The payments QuickBooks holds for `customer` dated `date` (to find one again after its
+    /// link was removed).
+    func payments(customer: String, date: String) async throws -> [JSONValue] {
+        try await client.queryAll(
+            QuickBooksEntity("Payment"),
+            where: "CustomerRef = \(QuickBooksQuery.literal(customer)) AND TxnDate = \(QuickBooksQuery.literal(date))")
     }
 
     /// Document numbers per lookup. A chunk of 300 takes 3 lookups (at 40 it took 8, and each

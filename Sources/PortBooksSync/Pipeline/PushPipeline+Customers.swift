@@ -36,6 +36,6 @@ extension PushPipeline {
             progress?.update(phase: phase, done: start + group.count, total: creates.count)
         }
         progress?.finish(phase: phase)
-        try await pushUpdates(planned, entity: "Customer")
+        try await pushLinked(planned, entity: "Customer")
     }
 }

@@ -89,10 +89,9 @@ extension PushPipeline {
             var planned: [PlannedRecord] = []
             for entry in records {
                 let plan = planner.plan(entry.record, entry.exported, mapping: entry.mapping, facts: facts)
-                if case .update = plan.operation {
-                    updates[kind, default: []].append(plan)
-                } else {
-                    planned.append(plan)
+                switch plan.operation {
+                case .update, .void: updates[kind, default: []].append(plan)
+                default: planned.append(plan)
                 }
             }
             let task = Self.launchDocuments(
@@ -108,7 +107,7 @@ extension PushPipeline {
         while !onTheWire.isEmpty { try await finishOldest() }
         for kind in kinds where (totals[kind] ?? 0) > 0 {
             progress?.finish(phase: "pushing \(Planner.entity(kind))")
-            try await pushUpdates(updates[kind] ?? [], entity: Planner.entity(kind))
+            try await pushLinked(updates[kind] ?? [], entity: Planner.entity(kind))
         }
     }
 

@@ -5,6 +5,7 @@ import PortBooksLedger
 import PortBooksMap
 import PortBooksPlan
 import PortBooksPush
+import PortBooksStage
 
 extension PushPipeline {
     /// Payments: each applies to invoices that must already be in QuickBooks. A payment may
@@ -15,9 +16,9 @@ extension PushPipeline {
     ///
     /// `early` holds the payments already sent while the invoices were being pushed
     /// (`PaymentsAlongside`); the rest go here.
-    func pushPayments(early: PaymentsAlongside? = nil) async throws {
+    func pushPayments(early: PaymentsAlongside? = nil, done: Set<Int64> = []) async throws {
         try await early?.finish()
-        let handled = early?.handled ?? []
+        let handled = (early?.handled ?? []).union(done)
         let total = try ledger.count(kind: .payment, states: [.pending, .blocked])
         guard total > 0 else { return }
         let phase = "pushing Payment"
@@ -37,18 +38,51 @@ extension PushPipeline {
             let creates = planned.filter { if case .create = $0.operation { true } else { false } }
             let answers = try await writer.createEach(Self.creates(creates), entity: "Payment", concurrency: 4)
             try recorder.record(
-                planned.filter { if case .update = $0.operation { false } else { true } }, answers: answers)
-            try await pushUpdates(planned, entity: "Payment")
+                planned.filter {
+                    switch $0.operation {
+                    case .update, .void: false
+                    default: true
+                    }
+                }, answers: answers)
+            try await pushLinked(planned, entity: "Payment")
             progress?.update(phase: phase, done: done, total: total)
         }
         progress?.finish(phase: phase)
     }
 
+    /// Credits PortBooks applied for credit memos that PortPro has since voided (or no longer
+    /// applies): their zero-total payments are voided first, so that the credit memo and the
+    /// invoice can then be voided or edited in the same run. Returns the records it planned.
+    func pushCreditReversals() async throws -> Set<Int64> {
+        let derived = try ledger.records(
+            kind: .payment, states: [.pending, .blocked], portproIDPrefix: Stager.creditApplicationPrefix)
+        let voided = try derived.filter {
+            guard case .payment(let payment) = try $0.decoded(memo: memo) else { return false }
+            return payment.status == .voided
+        }
+        guard !voided.isEmpty else { return [] }
+        let planned = try await planPayments(voided)
+        try recorder.record(planned.filter { !$0.operation.writes })
+        try await pushLinked(planned, entity: "Payment")
+        return Set(voided.map(\.id))
+    }
+
     /// The plan of a group of payments, from the ledger's links of their invoices and customers.
+    /// A payment created again after `remove-qb-id` is first looked for in QuickBooks (by its
+    /// customer and date) and adopted when it is there.
     func planPayments(_ records: [LedgerRecord]) async throws -> [PlannedRecord] {
         let records = try mapped(records)
         let facts = try await facts(for: records, invoices: true)
-        return records.map { planner.plan($0.record, $0.exported, mapping: $0.mapping, facts: facts) }
+        var planned = records.map { planner.plan($0.record, $0.exported, mapping: $0.mapping, facts: facts) }
+        for index in planned.indices where planned[index].record.generation > 0 {
+            guard case .create(let json) = planned[index].operation,
+                let customer = json["CustomerRef"]?["value"]?.stringValue,
+                let date = json["TxnDate"]?.stringValue
+            else { continue }
+            let rows = try await reads.payments(customer: customer, date: date)
+            planned[index] = planner.checkingPayment(planned[index], against: rows)
+        }
+        return planned
     }
 }
 
@@ -74,9 +108,10 @@ final class PaymentsAlongside {
     init(pipeline: PushPipeline) throws {
         self.pipeline = pipeline
         for record in try pipeline.ledger.records(kind: .payment, states: [.pending, .blocked], limit: nil) {
-            guard record.qbID == nil, case .payment(let payment) = try record.decoded(memo: pipeline.memo) else {
-                continue
-            }
+            // Credits wait for their credit memos, which go after the invoices: not sent alongside.
+            guard record.qbID == nil, case .payment(let payment) = try record.decoded(memo: pipeline.memo),
+                payment.credits == nil, payment.status == nil
+            else { continue }
             let references = Planner.invoiceReferences(of: payment)
             guard !references.isEmpty else { continue }
             waiting[record.id] = references

@@ -51,8 +51,12 @@ final class PushPipeline {
         reads = PlanReads(client: client)
     }
 
-    /// Plans and pushes every kind the settings enable.
+    /// Plans and pushes every kind the settings enable. Reversals go first, in reverse
+    /// dependency order: a credit PortPro no longer applies is taken off its invoice before the
+    /// credit memo or the invoice is voided.
     func run() async throws {
+        var reversed: Set<Int64> = []
+        if settings.sync.isEnabled(.payment) { reversed = try await pushCreditReversals() }
         if settings.sync.isEnabled(.customer) { try await pushCustomers() }
         // Payments whose invoices are in go out while later invoices are still being pushed.
         let alongside =
@@ -62,7 +66,7 @@ final class PushPipeline {
         try await pushDocuments(documents) { records in try await alongside?.invoicesRecorded(records) }
         // The payments still to go may use the minute's requests the batches had.
         await client.pacer.batchesDone()
-        if settings.sync.isEnabled(.payment) { try await pushPayments(early: alongside) }
+        if settings.sync.isEnabled(.payment) { try await pushPayments(early: alongside, done: reversed) }
     }
 
     // MARK: Inputs of the plan
@@ -99,6 +103,7 @@ final class PushPipeline {
         if invoices { try invoiceLinks(for: records, into: &facts) }
         try await reads.prefetch(names)
         facts.names = reads.names
+        (facts.multiCurrency, facts.homeCurrency) = try await reads.currencies()
         let linked = records.filter { $0.record.qbID != nil && $0.record.state != .synced }.map(\.record.id)
         facts.previousContent = try ledger.syncedContents(ids: linked)
         return facts
@@ -121,6 +126,13 @@ final class PushPipeline {
         for invoice in try ledger.records(kind: .invoice, numbers: Array(numbers)) {
             guard let number = invoice.number, facts.invoices["number:\(number)"] == nil else { continue }
             facts.invoices["number:\(number)"] = PlanFacts.Link(invoice)
+        }
+        let memos = records.flatMap { entry -> [String] in
+            guard case .payment(let payment) = entry.exported else { return [] }
+            return (payment.credits ?? []).map(\.creditMemoID)
+        }
+        for memo in try ledger.records(kind: .creditMemo, portproIDs: Array(Set(memos))) {
+            facts.creditMemos[memo.portproID] = PlanFacts.Link(memo)
         }
     }
 
@@ -152,11 +164,39 @@ final class PushPipeline {
         }
     }
 
-    /// Sends the updates among `planned` and records them.
-    func pushUpdates(_ planned: [PlannedRecord], entity: String) async throws {
-        let updates = planned.filter { if case .update = $0.operation { true } else { false } }
-        guard !updates.isEmpty else { return }
-        let answers = try await writer.update(Self.updates(updates), entity: entity)
-        try recorder.record(updates, answers: answers)
+    /// Sends the updates and voids among `planned` and records them. Invoices and credit memos
+    /// are first read from QuickBooks in bulk and checked against what it holds now
+    /// (``Planner/checkingLinked(_:against:)``: what is applied to them, whether they are voided).
+    func pushLinked(_ planned: [PlannedRecord], entity: String) async throws {
+        var linked = planned.filter {
+            switch $0.operation {
+            case .update, .void: true
+            default: false
+            }
+        }
+        guard !linked.isEmpty else { return }
+        if entity == "Invoice" || entity == "CreditMemo" {
+            let objects = try await reads.objects(entity, ids: linked.compactMap(\.qbID))
+            linked = linked.map { planner.checkingLinked($0, against: $0.qbID.flatMap { objects[$0] }) }
+            try recorder.record(linked.filter { !$0.operation.writes })
+        }
+        let updates = linked.filter { if case .update = $0.operation { true } else { false } }
+        if !updates.isEmpty {
+            try recorder.record(updates, answers: try await writer.update(Self.updates(updates), entity: entity))
+        }
+        let voids = linked.filter { if case .void = $0.operation { true } else { false } }
+        if !voids.isEmpty {
+            try recorder.record(voids, answers: try await writer.void(Self.voids(voids), entity: entity))
+        }
+    }
+
+    /// The voids among `planned`.
+    static func voids(_ planned: [PlannedRecord]) -> [VoidJob] {
+        planned.compactMap { entry in
+            guard case .void(let qbID, let syncToken) = entry.operation else { return nil }
+            return VoidJob(
+                recordID: entry.record.id, qbID: qbID, syncToken: syncToken,
+                requestID: requestID(entry.record, operation: "void"))
+        }
     }
 }
