@@ -183,7 +183,8 @@ let package = Package(
             name: "PortBooksSyncTests",
             dependencies: [
                 "PortBooksSync", "PortBooksStage", "PortBooksPlan", "PortBooksReports", "PortBooksLedger",
-                "PortBooksCore", "PortBooksJSON", "PortBooksQuickBooks", .product(name: "Logging", package: "swift-log"),
+                "PortBooksCore", "PortBooksJSON", "PortBooksQuickBooks",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

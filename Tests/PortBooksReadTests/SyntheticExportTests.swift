@@ -77,7 +77,7 @@ struct SyntheticPortProPageTests {
     func invoicePageRoundTrip() throws {
         let generator = SyntheticExport(seed: 5, invoiceCount: 200)
         let file = try Package.temporaryDirectory().appendingPathComponent("invoices.json")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         let output = BufferedOutput(handle: handle)
         try generator.write(response: .invoices, to: output)

@@ -20,7 +20,7 @@ struct PortProPagesStagingTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let stager = Stager(
             ledger: ledger, runID: "run-\(UUID().uuidString)", results: RunResults(), memo: StagedMemo(),
-            logger: Logger(label: "test"))
+            logger: .quiet)
         for (index, name) in names.enumerated() {
             // A distinct name per step: the same fixture staged twice is a new drop of it.
             let copy = folder.appendingPathComponent("\(index)-\(URL(fileURLWithPath: name).lastPathComponent)")
