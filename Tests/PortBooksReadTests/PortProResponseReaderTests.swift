@@ -220,6 +220,23 @@ struct PortProResponseReaderTests {
         #expect(tooDeep.diagnostics.kept.first?.code == .limitExceeded)
     }
 
+    @Test("one invoice number over more than 1,000 charge sets in a file stops the read with limit-exceeded")
+    func tooManyChargeSets() throws {
+        let envelope = { (load: Int) in
+            #"{"reference_number":"L\#(load)","invoice":[{"reference_number":"RSRE_1","#
+                + #""load_reference_number":"L\#(load)","#
+                + #""totalAmount":1,"billingDate":"2026-01-01","caller":{"_id":"c1","company_name":"A"},"#
+                + #""pricing":[{"name":"X","finalAmount":"1.00"}]}]}"#
+        }
+        let limit = ReaderLimits.maximumChargeSetsPerInvoice
+        let page = { (count: Int) in #"{"data":["# + (0..<count).map(envelope).joined(separator: ",\n") + "]}" }
+        let (atLimit, fine) = try readJSONText(page(limit))
+        #expect(fine.isValid && fine.counts == [.invoice: 1] && atLimit.count == limit)
+        let (_, over) = try readJSONText(page(limit + 1))
+        let first = try #require(over.diagnostics.kept.first)
+        #expect(first.code == .limitExceeded && first.line == limit + 1, "\(first)")
+    }
+
     @Test("a document that is neither shape, or both, is not an export")
     func neitherShape() throws {
         let (_, neither) = try readJSONText("{\"count\": 3, \"items\": []}")

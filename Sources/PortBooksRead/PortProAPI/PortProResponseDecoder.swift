@@ -11,12 +11,14 @@ import PortBooksCore
 /// (and `map`) combine. A single-invoice response holds every charge set of its number and
 /// is handed on ``ReadRecord/Extent/whole``: it replaces what was known of the invoice.
 ///
-/// Counts distinct invoice numbers (a hash each, like the export reader's duplicate check)
-/// and refuses a customer `_id` seen before in the same file (`duplicate-id`). Not
-/// thread-safe: one per file.
+/// Counts distinct invoice numbers (a hash each, like the export reader's duplicate check),
+/// stops the read when one number gathers more than
+/// ``ReaderLimits/maximumChargeSetsPerInvoice`` charge sets (`limit-exceeded`), and refuses a
+/// customer `_id` seen before in the same file (`duplicate-id`). Not thread-safe: one per file.
 struct PortProResponseDecoder {
     let file: String
-    private var seenInvoices: Set<Int> = []
+    /// Charge sets read so far per invoice number (by hash).
+    private var chargeSets: [Int: Int] = [:]
     private var seenCustomers: Set<Int> = []
 
     init(file: String) {
@@ -24,10 +26,10 @@ struct PortProResponseDecoder {
     }
 
     /// Decodes the `index`th item of a list page (`nil`: a single response's `data`) and hands
-    /// on its records when it has no problem.
+    /// on its records when it has no problem. Throws ``JSONStop`` at a limit.
     mutating func accept(
         _ node: SourceNode, index: Int?, result: inout ExportReadResult, body: (ReadRecord) throws -> Void
-    ) rethrows {
+    ) throws {
         let path = FieldPath("data", index: index)
         let context = DecodeContext(file: file, syntax: .json)
         guard case .object(let fields) = node.value else {
@@ -43,7 +45,16 @@ struct PortProResponseDecoder {
             append(context, to: &result)
             guard context.diagnostics.isEmpty else { return }
             for invoice in invoices {
-                if seenInvoices.insert(invoice.id.hashValue).inserted { result.counts[.invoice, default: 0] += 1 }
+                let key = invoice.id.hashValue
+                let before = chargeSets[key]
+                chargeSets[key] = (before ?? 0) + invoice.chargeSets.count
+                if before == nil { result.counts[.invoice, default: 0] += 1 }
+                if (chargeSets[key] ?? 0) > ReaderLimits.maximumChargeSetsPerInvoice {
+                    throw JSONStop(
+                        diagnostic: Diagnostic(
+                            file: file, line: node.position.line, column: node.position.column, code: .limitExceeded,
+                            message: ReaderLimits.tooManyChargeSetsMessage(invoice.referenceNumber)))
+                }
                 try body(ReadRecord(.invoice(invoice), extent: index == nil ? .whole : .part))
             }
         } else if fields.contains(where: { $0.name == "company_name" }) {
