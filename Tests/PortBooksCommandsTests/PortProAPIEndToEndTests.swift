@@ -7,6 +7,7 @@ import Testing
 @Suite(
     "PortPro API responses end to end",
     .serialized,
+    .timeLimit(.minutes(5)),
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
             && FileManager.default.fileExists(

@@ -4,6 +4,7 @@ import Testing
 /// `portbooks validate`, `map` and `generate` on PortPro API responses (fixtures/portpro-api/).
 @Suite(
     "PortPro API responses on the command line",
+    .timeLimit(.minutes(3)),
     .enabled(if: FileManager.default.fileExists(atPath: Binary.portbooks.path)))
 struct PortProAPIMapTests {
     static let config = ["--config", "fixtures/drop-example/portbooks.toml"]
