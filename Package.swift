@@ -168,7 +168,12 @@ let package = Package(
         .testTarget(
             name: "PortBooksPlanTests",
             dependencies: ["PortBooksPlan", "PortBooksMap", "PortBooksRead", "PortBooksCore", "PortBooksJSON"]),
-        .testTarget(name: "PortBooksStageTests", dependencies: ["PortBooksStage", "PortBooksCore"]),
+        .testTarget(
+            name: "PortBooksStageTests",
+            dependencies: [
+                "PortBooksStage", "PortBooksCore", "PortBooksLedger", "PortBooksReports",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Runs the built `portbooks` and `qbo-sandbox` (`make test` builds them first).
         .testTarget(name: "PortBooksCommandsTests"),
         .testTarget(
@@ -177,8 +182,9 @@ let package = Package(
         .testTarget(
             name: "PortBooksSyncTests",
             dependencies: [
-                "PortBooksSync", "PortBooksStage", "PortBooksReports", "PortBooksLedger", "PortBooksCore",
-                "PortBooksJSON", "PortBooksQuickBooks", .product(name: "Logging", package: "swift-log"),
+                "PortBooksSync", "PortBooksStage", "PortBooksPlan", "PortBooksReports", "PortBooksLedger",
+                "PortBooksCore", "PortBooksJSON", "PortBooksQuickBooks",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

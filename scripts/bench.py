@@ -7,7 +7,9 @@
 1. Ingest: generated exports (100k invoices) in XML and JSON; time and peak resident memory
    of `portbooks validate` (streaming parse, XSD, model) beside `xmllint --stream --noout`
    (with and without the XSD) on the same XML, and beside orjson (C, whole file in memory)
-   on the same JSON; then the peak memory of validating a 1 GB file of each format.
+   on the same JSON; the same invoices as a PortPro API list page (`generate --format
+   portpro-api`) beside orjson on that page; then the peak memory of validating a 1 GB file
+   of each export format.
 2. Push: `portbooks import` of a generated export (12,000 invoices, their customers,
    payments and credit memos) against a release qbo-sandbox `--limits qbo --time-scale 10
    --latency 20`, from a project made with `init --sandbox` and connected through the OAuth
@@ -60,6 +62,7 @@ def measure(argv, label):
 
 
 def generate(invoices, fmt, path, seed=42):
+    """`portbooks generate`; fmt `portpro-api` writes the invoices as one GET /v1/invoices page."""
     if os.path.exists(path):
         return
     print(f"  generating {invoices:,} invoices as {fmt} → {os.path.relpath(path, ROOT)}", flush=True)
@@ -99,13 +102,29 @@ def ingest(invoices):
     row("portbooks validate (JSON, streaming + model)", *ours_json, json_size)
     row("orjson.loads (C, whole file in memory)", *orjson, json_size)
 
+    # The same invoices as a PortPro API list page (an envelope per load, charge sets combined).
+    api_path = os.path.join(OUT, f"portpro-api-{invoices}.json")
+    generate(invoices, "portpro-api", api_path)
+    api_size = os.path.getsize(api_path)
+    ours_api = measure([PORTBOOKS, "validate", api_path], "portbooks validate (portpro-api)")
+    orjson_api = measure(
+        [sys.executable, "-c", "import orjson,sys; orjson.loads(open(sys.argv[1],'rb').read())", api_path],
+        "orjson (portpro-api)",
+    )
+    row("portbooks validate (PortPro API page)", *ours_api, api_size)
+    row("orjson.loads, same page", *orjson_api, api_size)
+
     print("  ratios (portbooks / reference; time >1 means slower):")
     print(f"    XML  time vs xmllint --stream           {ours_xml[0] / lint[0]:6.2f}x")
     print(f"    XML  time vs xmllint --stream --schema  {ours_xml[0] / lint_xsd[0]:6.2f}x")
     print(f"    JSON time vs orjson                     {ours_json[0] / orjson[0]:6.2f}x")
+    print(f"    API  time vs orjson (PortPro API page)  {ours_api[0] / orjson_api[0]:6.2f}x")
+    print(f"    API  time vs JSON export (same invoices){ours_api[0] / ours_json[0]:6.2f}x")
     print(f"    XML  peak memory vs xmllint --schema    {ours_xml[1] / lint_xsd[1]:6.2f}x")
     print(f"    JSON peak memory vs orjson              {ours_json[1] / orjson[1]:6.2f}x")
-    return {"xml": ours_xml, "json": ours_json, "xmllint": lint, "xmllint_schema": lint_xsd, "orjson": orjson}
+    return {"xml": ours_xml, "json": ours_json, "xmllint": lint, "xmllint_schema": lint_xsd, "orjson": orjson,
+            "portpro_api": ours_api, "orjson_portpro_api": orjson_api,
+            "sizes": {"xml": xml_size, "json": json_size, "portpro_api": api_size}}
 
 
 def large(gigabytes):
@@ -428,6 +447,8 @@ def main():
         "xml_ingest_vs_xmllint": ingested["xml"][0] / ingested["xmllint"][0],
         "xml_ingest_vs_xmllint_schema": ingested["xml"][0] / ingested["xmllint_schema"][0],
         "json_ingest_vs_reference": ingested["json"][0] / ingested["orjson"][0],
+        "portpro_api_ingest_vs_reference": ingested["portpro_api"][0] / ingested["orjson_portpro_api"][0],
+        "portpro_api_ingest_seconds": ingested["portpro_api"][0],
         "peak_rss_mb_large_file": max(peaks.values()),
         "push_fraction_of_ceiling": paced["fraction"],
         "push_fraction_of_least_time": paced["fraction_of_least"],
@@ -454,6 +475,10 @@ def main():
         ("JSON ingest vs orjson (C)", f"{figures['json_ingest_vs_reference']:.2f}x",
          f"{ingested['json'][0]:.2f} s vs {ingested['orjson'][0]:.2f} s; "
          f"{ingested['json'][1]:.0f} MiB vs {ingested['orjson'][1]:.0f} MiB peak"),
+        ("PortPro API page ingest vs orjson (C)", f"{figures['portpro_api_ingest_vs_reference']:.2f}x",
+         f"{ingested['portpro_api'][0]:.2f} s vs {ingested['orjson_portpro_api'][0]:.2f} s "
+         f"(JSON export of the same invoices {ingested['json'][0]:.2f} s); "
+         f"{ingested['portpro_api'][1]:.0f} MiB vs {ingested['orjson_portpro_api'][1]:.0f} MiB peak"),
         ("Peak memory, largest file", f"{figures['peak_rss_mb_large_file']:.0f} MiB",
          f"{size['large_gb']:g} GB XML and JSON"),
         ("Push vs the limits' ceiling", f"{paced['fraction'] * 100:.1f} %",

@@ -16,8 +16,15 @@ struct Generate: ParsableCommand {
     @Option(help: "How many invoices to generate.")
     var invoices: Int
 
-    @Option(help: "json or xml.")
+    @Option(help: "json or xml (an export document), or portpro-api (a PortPro API list page, see --response).")
     var format: String = "json"
+
+    @Option(
+        help: """
+            With --format portpro-api: invoices (a GET /v1/invoices page, an envelope per load) or \
+            customers (a GET /v1/customer page). PortPro's API has no payments or credit memos.
+            """)
+    var response: String = "invoices"
 
     @Option(help: "The random seed; the same seed gives the same export.")
     var seed: UInt64 = 1
@@ -27,11 +34,18 @@ struct Generate: ParsableCommand {
 
     func validate() throws {
         guard invoices >= 0 else { throw ValidationError("--invoices must be 0 or more.") }
-        guard ExportFormat(rawValue: format) != nil else { throw ValidationError("--format must be json or xml.") }
+        guard ExportFormat(rawValue: format) != nil || format == Self.portproAPI else {
+            throw ValidationError("--format must be json, xml or portpro-api.")
+        }
+        guard SyntheticExport.PortProResponse(rawValue: response) != nil else {
+            throw ValidationError("--response must be invoices or customers.")
+        }
     }
 
+    /// The `--format` value for PortPro API responses.
+    static let portproAPI = "portpro-api"
+
     func run() throws {
-        let exportFormat = ExportFormat(rawValue: format) ?? .json
         let handle: FileHandle
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: nil) else {
@@ -44,7 +58,11 @@ struct Generate: ParsableCommand {
         }
         let generator = SyntheticExport(seed: seed, invoiceCount: invoices)
         let sink = BufferedOutput(handle: handle)
-        try generator.write(format: exportFormat, to: sink)
+        if let exportFormat = ExportFormat(rawValue: format) {
+            try generator.write(format: exportFormat, to: sink)
+        } else {
+            try generator.write(response: SyntheticExport.PortProResponse(rawValue: response) ?? .invoices, to: sink)
+        }
         try sink.flush()
         if out != nil { try handle.close() }
     }

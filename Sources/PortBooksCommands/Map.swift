@@ -34,9 +34,10 @@ struct Map: ParsableCommand {
         let mapper = RecordMapper(settings: settings)
         let readers = DropFileReaders()
         var report = MappingReport()
+        var records = RecordsToMap()
         for file in files {
-            var records: [ExportRecord] = []
-            let result = try readers.reader(for: file).read { records.append($0) }
+            var read: [ReadRecord] = []
+            let result = try readers.reader(for: file).readRecords { read.append($0) }
             guard result.isValid else {
                 for diagnostic in result.diagnostics.kept { Terminal.standardError(diagnostic.description) }
                 if result.diagnostics.omitted > 0 {
@@ -46,7 +47,10 @@ struct Map: ParsableCommand {
                 report.summary.invalidFiles += 1
                 continue
             }
-            for record in records { report.add(record, file: file, mapper: mapper) }
+            for record in read { records.add(record, file: file) }
+        }
+        for entry in records.entries {
+            report.add(entry.record, file: entry.files.joined(separator: ", "), mapper: mapper)
         }
         if json {
             print(try report.jsonText())
@@ -54,6 +58,14 @@ struct Map: ParsableCommand {
             try printText(report)
         }
         if report.summary.problems > 0 || report.summary.invalidFiles > 0 { throw CommandEnd.needsAttention }
+    }
+
+    /// PortPro's own paid and remaining amounts, when the file gave them (PortPro API responses).
+    private func printPortProBalance(_ entry: MappingReport.Entry) {
+        guard entry.portproPaidAmount != nil || entry.portproRemainAmount != nil else { return }
+        let paid = entry.portproPaidAmount.map { Money.format($0) } ?? "?"
+        let remaining = entry.portproRemainAmount.map { Money.format($0) } ?? "?"
+        print("    PortPro: paid \(paid), remaining \(remaining)")
     }
 
     private func printText(_ report: MappingReport) throws {
@@ -65,6 +77,7 @@ struct Map: ParsableCommand {
             switch entry.status {
             case "ok":
                 print("\(what) \(entry.number) (\(entry.customer))\(amount): ok → \(entry.quickbooksEntity ?? "")")
+                printPortProBalance(entry)
                 if let payload = entry.payload {
                     let text = String(decoding: try encoder.encode(payload), as: UTF8.self)
                     print(text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
@@ -72,6 +85,7 @@ struct Map: ParsableCommand {
             case "problem":
                 let count = entry.problems?.count ?? 0
                 print("\(what) \(entry.number) (\(entry.customer))\(amount): \(count) problem\(count == 1 ? "" : "s")")
+                printPortProBalance(entry)
                 for problem in entry.problems ?? [] {
                     print("    [\(problem.code.rawValue)] \(problem.field): \(problem.message)")
                     print("        fix: \(problem.suggestion)")

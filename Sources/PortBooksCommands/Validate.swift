@@ -46,11 +46,13 @@ struct Validate: ParsableCommand {
             if json {
                 reports.append([
                     "file": file, "valid": result.isValid, "errors": result.diagnostics.errorCount,
+                    "shape": result.shape?.rawValue ?? NSNull(),
                     "records": Dictionary(uniqueKeysWithValues: result.counts.map { ($0.key.rawValue, $0.value) }),
                     "diagnostics": result.diagnostics.kept.map(\.description),
                 ])
             } else if result.isValid {
-                print("\(file): valid — \(Self.describe(result.counts)) (\(String(format: "%.2f", seconds)) s)")
+                let from = result.shape.flatMap { $0 == .export ? nil : ", from \($0.description)" } ?? ""
+                print("\(file): valid — \(Self.describe(result.counts))\(from) (\(String(format: "%.2f", seconds)) s)")
             } else {
                 print("\(file): INVALID — \(result.diagnostics.errorCount) problem(s)")
             }

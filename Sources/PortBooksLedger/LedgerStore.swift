@@ -174,6 +174,15 @@ public final class LedgerStore: Sendable {
             self.now = now
         }
 
+        /// The record of `kind` and `portproID` as staged so far (this file's earlier records
+        /// included), or `nil`: what an invoice read in parts is combined with.
+        public func stagedRecord(kind: RecordKind, portproID: String) throws -> ExportRecord? {
+            let content = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT content FROM records WHERE kind = ? AND portpro_id = ?"),
+                arguments: [kind.rawValue, portproID])
+            return try content.map { try CanonicalContent.decode(kind: kind, $0) }
+        }
+
         /// Stages one record: new → pending; same content → nothing; changed content → pending
         /// (a sparse update when it was synced; a fresh try, its old problem forgotten, when it
         /// was a problem or blocked), except for records cleared or paid outside QuickBooks,

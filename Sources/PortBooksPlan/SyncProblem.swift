@@ -1,3 +1,4 @@
+import Foundation
 import PortBooksCore
 import PortBooksMap
 
@@ -153,6 +154,29 @@ public struct SyncProblem: Hashable, Sendable {
             code: "invoice-not-received",
             message: "The payment applies to invoice \(number), which has not arrived in any drop file yet",
             suggestion: "export the invoice from PortPro; the payment syncs on the run after it arrives")
+    }
+
+    /// The code of ``portproBalanceMismatch(_:portproRemain:quickBooksBalance:)``.
+    public static let portproBalanceMismatchCode = "portpro-balance-mismatch"
+
+    /// PortPro and QuickBooks disagree on what is still owed on an invoice: PortPro's
+    /// `remainAmount` (the sum over its charge sets, from a PortPro API response) is not the
+    /// invoice's QuickBooks `Balance` after the sync. Both amounts are named, with two decimals.
+    ///
+    /// Defined for the balance check (issue #10); nothing raises it yet. Usual causes: a payment
+    /// or credit entered in one system only, or a payment that has not arrived in a drop file.
+    public static func portproBalanceMismatch(_ number: String, portproRemain: Decimal, quickBooksBalance: Decimal)
+        -> SyncProblem
+    {
+        let difference = Money.format(quickBooksBalance - portproRemain)
+        return SyncProblem(
+            code: portproBalanceMismatchCode,
+            message:
+                "PortPro says \(Money.format(portproRemain)) is still owed on invoice \(number), QuickBooks' balance is "
+                + "\(Money.format(quickBooksBalance)) (QuickBooks minus PortPro: \(difference))",
+            suggestion:
+                "find the payment or credit entered in only one of them (or not yet exported from PortPro); "
+                + "enter it where it is missing, or mark-paid if it was settled in QuickBooks")
     }
 
     public static func rejectedByQuickBooks(code: String, message: String, detail: String?) -> SyncProblem {

@@ -76,6 +76,21 @@ public struct Stager {
         _ = try stage(url: url, name: url.lastPathComponent, hash: hash, size: size, progress: progress)
     }
 
+    /// The record to stage for `read`: itself, or — for part of an invoice from a PortPro invoice
+    /// list page — the invoice as staged so far combined with it (``Invoice/combining(_:)``).
+    ///
+    /// Combining happens here, record by record against the ledger, because the parts of one
+    /// invoice can come from several envelopes of a file and from several files (pages), each
+    /// staged in its own transaction: the ledger, keyed by kind and PortPro id, is the one
+    /// place that has seen them all, and memory stays flat. A part read later replaces the
+    /// charge sets of the loads it names; a whole invoice replaces the record.
+    static func combined(_ read: ReadRecord, in session: LedgerStore.StagingSession) throws -> ExportRecord {
+        guard read.extent == .part, case .invoice(let part) = read.record,
+            case .invoice(let known)? = try session.stagedRecord(kind: .invoice, portproID: part.id)
+        else { return read.record }
+        return .invoice(known.combining(part))
+    }
+
     private func stage(url: URL, name: String, hash: String, size: Int, progress: ProgressReporter?) throws
         -> ExportReadResult
     {
@@ -86,7 +101,8 @@ public struct Stager {
         progress?.update(phase: "staging \(name)", done: 0, total: nil)
         memo.startFile()
         _ = try ledger.stageFile(hash: hash, name: name, size: size, format: format, runID: runID) { session in
-            result = try reader.read { record in
+            result = try reader.readRecords { read in
+                let record = try Self.combined(read, in: session)
                 memo.insert(record, hash: try session.stage(record, sourceFile: name))
                 staged += 1
                 if staged % 1000 == 0 { progress?.update(phase: "staging \(name)", done: staged, total: nil) }

@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksRead
 import Testing
 
 @Suite("Synthetic exports")
@@ -67,5 +68,49 @@ struct SyntheticExportTests {
         #expect(ISO6346.checkDigit("CSQU305438") == 3)
         #expect(ISO6346.checkDigit("MSCU123456") == 6)
         #expect(ISO6346.checkDigit("MSCU100007") == 0)
+    }
+}
+
+@Suite("Synthetic PortPro API pages")
+struct SyntheticPortProPageTests {
+    @Test("generate's invoice page, read back and combined, holds the export's invoices")
+    func invoicePageRoundTrip() throws {
+        let generator = SyntheticExport(seed: 5, invoiceCount: 200)
+        let file = try Package.temporaryDirectory().appendingPathComponent("invoices.json")
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: file)
+        let output = BufferedOutput(handle: handle)
+        try generator.write(response: .invoices, to: output)
+        try output.flush()
+        try handle.close()
+        var order: [String] = []
+        var byID: [String: Invoice] = [:]
+        var parts = 0
+        let result = try JSONExportReader(path: file.path).readRecords { read in
+            guard case .invoice(let part) = read.record else { return }
+            parts += 1
+            if byID[part.id] == nil { order.append(part.id) }
+            byID[part.id] = byID[part.id].map { $0.combining(part) } ?? part
+        }
+        #expect(result.isValid, "\(result.diagnostics.kept)")
+        #expect(result.shape == .invoiceListPage)
+        #expect(result.counts[.invoice] == 200)
+        #expect(parts > 200, "combined invoices span envelopes")
+        for (index, id) in order.enumerated() {
+            let expected = generator.invoice(index)
+            let read = try #require(byID[id])
+            #expect(read.referenceNumber == expected.referenceNumber && id == expected.referenceNumber)
+            #expect(read.totalAmount == expected.totalAmount)
+            #expect(read.billingDate == expected.billingDate && read.invoiceDueDate == expected.invoiceDueDate)
+            #expect(read.caller.id == expected.caller.id && read.status == expected.status)
+            let withoutBalances = read.chargeSets.map { set -> ChargeSet in
+                var copy = set
+                copy.paidAmount = nil
+                copy.remainAmount = nil
+                return copy
+            }
+            #expect(withoutBalances == expected.chargeSets, "\(expected.referenceNumber)")
+            #expect(read.portproRemainAmount == expected.totalAmount)
+        }
     }
 }

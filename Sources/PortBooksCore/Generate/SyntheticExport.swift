@@ -37,6 +37,28 @@ public struct SyntheticExport: Sendable {
         try writer.end()
     }
 
+    /// The PortPro API responses that can hold what ``write(format:to:)`` writes.
+    public enum PortProResponse: String, Sendable, CaseIterable {
+        /// One `GET /v1/invoices` page holding every invoice, an envelope per load.
+        case invoices
+        /// One `GET /v1/customer` page holding every customer.
+        case customers
+    }
+
+    /// Writes the export's invoices or customers as one PortPro API list page
+    /// (``PortProResponseWriter``). PortPro's API has no payments or credit memos.
+    public func write(response: PortProResponse, to output: BufferedOutput) throws {
+        var writer = PortProResponseWriter(output: output)
+        try writer.begin()
+        switch response {
+        case .invoices:
+            for index in 0..<invoiceCount { try writer.write(invoice(index)) }
+        case .customers:
+            for index in 0..<customerCount { try writer.write(customer(index)) }
+        }
+        try writer.end()
+    }
+
     // MARK: Records
 
     public func customer(_ index: Int) -> Customer {

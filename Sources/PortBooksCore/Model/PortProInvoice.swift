@@ -85,10 +85,18 @@ public struct ChargeSet: Hashable, Sendable, Codable {
     public var totalAmount: Decimal
     public var load: Load?
     public var pricing: [Charge]
+    /// What PortPro says was paid on this charge set (`paidAmount`), when the source gives it:
+    /// PortPro's API responses do (docs/FORMAT.md "PortPro API responses"), the export format
+    /// does not. Kept to compare with QuickBooks' balance (`portpro-balance-mismatch`); absent
+    /// from the canonical content when `nil`, so records without it hash as before.
+    public var paidAmount: Decimal?
+    /// What PortPro says is still owed on this charge set (`remainAmount`), when the source gives it.
+    public var remainAmount: Decimal?
 
     public init(
         id: String? = nil, chargeSetNumber: String? = nil, billType: BillType = .main, loadReferenceNumber: String,
-        totalAmount: Decimal, load: Load? = nil, pricing: [Charge]
+        totalAmount: Decimal, load: Load? = nil, pricing: [Charge], paidAmount: Decimal? = nil,
+        remainAmount: Decimal? = nil
     ) {
         self.id = id
         self.chargeSetNumber = chargeSetNumber
@@ -97,6 +105,8 @@ public struct ChargeSet: Hashable, Sendable, Codable {
         self.totalAmount = totalAmount
         self.load = load
         self.pricing = pricing
+        self.paidAmount = paidAmount
+        self.remainAmount = remainAmount
     }
 
     enum CodingKeys: String, CodingKey {
@@ -104,7 +114,7 @@ public struct ChargeSet: Hashable, Sendable, Codable {
         case chargeSetNumber = "charge_set_number"
         case billType
         case loadReferenceNumber = "load_reference_number"
-        case totalAmount, load, pricing
+        case totalAmount, load, pricing, paidAmount, remainAmount
     }
 }
 

@@ -23,6 +23,11 @@ public struct MappingReport: Encodable, Sendable {
         /// What the engine looks up in QuickBooks or the ledger before sending.
         public var references: [PendingReference]?
         public var problems: [MappingProblem]?
+        /// What PortPro says was paid on an invoice (its charge sets' `paidAmount`), when the file
+        /// gave it: PortPro API responses do, the export format does not.
+        public var portproPaidAmount: Decimal?
+        /// What PortPro says is still owed on an invoice (its charge sets' `remainAmount`), when given.
+        public var portproRemainAmount: Decimal?
 
         enum CodingKeys: String, CodingKey {
             case status, file, entity
@@ -30,6 +35,8 @@ public struct MappingReport: Encodable, Sendable {
             case number, customer, amount
             case quickbooksEntity = "quickbooks_entity"
             case payload, references, problems
+            case portproPaidAmount = "portpro_paid_amount"
+            case portproRemainAmount = "portpro_remain_amount"
         }
     }
 
@@ -66,6 +73,8 @@ public struct MappingReport: Encodable, Sendable {
             entry.number = value.referenceNumber
             entry.customer = value.caller.companyName
             entry.amount = value.totalAmount
+            entry.portproPaidAmount = value.portproPaidAmount
+            entry.portproRemainAmount = value.portproRemainAmount
         case .payment(let value):
             entry.number = value.referenceNo ?? value.id
             entry.customer = value.caller.companyName

@@ -1,9 +1,14 @@
 import Foundation
 import PortBooksCore
-import PortBooksJSON
 
-/// Reads a JSON export file as a stream: the document is scanned once, each record of the
-/// four arrays is built as a small tree, decoded and handed on, then dropped.
+/// Reads a JSON drop file as a stream: the document is scanned once, each record is built as a
+/// small tree, decoded and handed on, then dropped.
+///
+/// Two shapes are recognised by their top-level fields, wherever they stand in the object:
+/// PortBooks' export document (`formatVersion` and the four record arrays, docs/FORMAT.md)
+/// and a PortPro API response (`data`, a list page's array or a single response's object,
+/// docs/FORMAT.md "PortPro API responses", decoded by ``PortProResponseDecoder``). Both go
+/// through the same byte-level parser, limits and diagnostics.
 ///
 /// Memory stays flat for any file size (one read buffer, one record tree at a time, and a
 /// hash per id for the duplicate check). Syntax errors stop the read at their position;
@@ -23,7 +28,13 @@ public struct JSONExportReader: ExportReader {
         self.displayName = displayName ?? path
     }
 
+    /// Every record, whole or not: a PortPro invoice list page gives one invoice per envelope
+    /// and number (see ``ExportReader``).
     public func read(_ body: (ExportRecord) throws -> Void) throws -> ExportReadResult {
+        try readRecords { try body($0.record) }
+    }
+
+    public func readRecords(_ body: (ReadRecord) throws -> Void) throws -> ExportReadResult {
         var result = ExportReadResult(file: displayName)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             result.diagnostics.append(
@@ -35,9 +46,15 @@ public struct JSONExportReader: ExportReader {
         defer { try? handle.close() }
         let parser = JSONStreamParser(stream: ByteStream(handle: handle), file: displayName)
         var assembler = RecordAssembler(file: displayName, syntax: .json)
+        var responses = PortProResponseDecoder(file: displayName)
         do {
-            try parser.parseDocument(result: &result) { node, kind, result in
-                try assembler.accept(node, kind: kind, result: &result, body: body)
+            try parser.parseDocument(result: &result) { node, item, result in
+                switch item {
+                case .exportRecord(let kind):
+                    try assembler.accept(node, kind: kind, result: &result) { try body(ReadRecord($0)) }
+                case .responseData(let index):
+                    try responses.accept(node, index: index, result: &result, body: body)
+                }
             }
         } catch let stop as JSONStop {
             result.diagnostics.append(stop.diagnostic)
@@ -51,14 +68,24 @@ struct JSONStop: Error {
     let diagnostic: Diagnostic
 }
 
-/// The scanner and parser behind ``JSONExportReader``.
+/// The scanner and parser behind ``JSONExportReader``: the document level here, values in
+/// `JSONStreamParser+Values.swift`.
 final class JSONStreamParser {
-    private let stream: ByteStream
-    private let file: String
-    private var scratch: [UInt8] = []
-    private var nodeBudget = JSONExportReader.maximumNodesPerRecord
+    /// What the parser hands on, one record tree at a time.
+    enum DocumentItem {
+        /// A record of one of an export document's four arrays.
+        case exportRecord(RecordKind)
+        /// An item of a PortPro API response's `data`: the `index`th of a list page's array,
+        /// or (`nil`) a single response's `data` object.
+        case responseData(index: Int?)
+    }
+
+    let stream: ByteStream
+    let file: String
+    var scratch: [UInt8] = []
+    var nodeBudget = JSONExportReader.maximumNodesPerRecord
     /// Bytes of strings the current record may still hold (``ReaderLimits/maximumRecordTextBytes``).
-    private var textBudget = ReaderLimits.maximumRecordTextBytes
+    var textBudget = ReaderLimits.maximumRecordTextBytes
 
     init(stream: ByteStream, file: String) {
         self.stream = stream
@@ -66,22 +93,45 @@ final class JSONStreamParser {
         scratch.reserveCapacity(256)
     }
 
-    private func stop(_ code: DiagnosticCode, _ message: String, at position: SourcePosition? = nil) -> JSONStop {
+    func stop(_ code: DiagnosticCode, _ message: String, at position: SourcePosition? = nil) -> JSONStop {
         let where_ = position ?? stream.position
         return JSONStop(
             diagnostic: Diagnostic(file: file, line: where_.line, column: where_.column, code: code, message: message))
     }
 
-    private func truncated(expecting what: String) -> JSONStop {
+    func truncated(expecting what: String) -> JSONStop {
         stop(
             .truncated, "the file ends in the middle of the document (expected \(what)); was it cut off while copying?")
     }
 
+    private func diagnose(
+        _ code: DiagnosticCode, _ message: String, at position: SourcePosition, in result: inout ExportReadResult
+    ) {
+        result.diagnostics.append(
+            Diagnostic(file: file, line: position.line, column: position.column, code: code, message: message))
+    }
+
+    /// A new record starts: its limits are counted afresh.
+    private func startRecord() {
+        nodeBudget = JSONExportReader.maximumNodesPerRecord
+        textBudget = ReaderLimits.maximumRecordTextBytes
+    }
+
     // MARK: Document
+
+    /// What the top level of the document held, to tell its shape once it is read.
+    private struct TopLevel {
+        var start = SourcePosition(line: 1, column: 1)
+        var sawVersion = false
+        var exportArray: SourcePosition?
+        var data: SourcePosition?
+        var dataIsNull = false
+        var apiError: (text: String, position: SourcePosition)?
+    }
 
     func parseDocument(
         result: inout ExportReadResult,
-        onRecord: (SourceNode, RecordKind, inout ExportReadResult) throws -> Void
+        onItem: (SourceNode, DocumentItem, inout ExportReadResult) throws -> Void
     ) throws {
         try checkEncoding()
         skipWhitespaceOrFail: do {
@@ -94,7 +144,10 @@ final class JSONStreamParser {
             case UInt8(ascii: "{"):
                 break skipWhitespaceOrFail
             case UInt8(ascii: "["):
-                throw stop(.notAnExport, "this JSON is an array; a PortPro export is an object with \"formatVersion\"")
+                throw stop(
+                    .notAnExport,
+                    "this JSON is an array; a PortPro export is an object with \"formatVersion\", "
+                        + "a PortPro API response an object with \"data\"")
             case UInt8(ascii: "<"):
                 throw stop(.notAnExport, "this looks like XML, not JSON; give the file a .xml name")
             default:
@@ -103,55 +156,37 @@ final class JSONStreamParser {
                 )
             }
         }
-        let documentStart = stream.position
-        var sawVersion = false
+        var top = TopLevel(start: stream.position)
         try parseMembers { key in
             let valuePosition = stream.position
             if let kind = RecordKind(arrayName: key) {
+                top.exportArray = top.exportArray ?? valuePosition
                 guard let open = try stream.peek() else { throw truncated(expecting: "an array") }
                 guard open == UInt8(ascii: "[") else {
-                    result.diagnostics.append(
-                        Diagnostic(
-                            file: file, line: valuePosition.line, column: valuePosition.column, code: .wrongType,
-                            message: "\"\(key)\" must be an array of \(kind.rawValue) records"))
+                    diagnose(
+                        .wrongType, "\"\(key)\" must be an array of \(kind.rawValue) records", at: valuePosition,
+                        in: &result)
                     try skipValue(depth: 1)
                     return
                 }
-                try parseRecordArray(kind: kind, result: &result, onRecord: onRecord)
+                try parseItems(of: "\(kind.rawValue) record") { _ in
+                    try onItem(try parseValue(depth: 2, build: true), .exportRecord(kind), &result)
+                }
             } else if key == "formatVersion" {
-                sawVersion = true
-                let node = try parseValue(depth: 1, build: true)
-                if case .text(let version) = node.value {
-                    if !Self.isSupportedVersion(version) {
-                        result.diagnostics.append(
-                            Diagnostic(
-                                file: file, line: node.position.line, column: node.position.column,
-                                code: .unsupportedVersion,
-                                message: "formatVersion \"\(version)\" is not supported; this PortBooks reads 1.x"))
-                    }
-                    result.formatVersion = version
-                } else {
-                    result.diagnostics.append(
-                        Diagnostic(
-                            file: file, line: node.position.line, column: node.position.column, code: .wrongType,
-                            message: "formatVersion must be a string such as \"1.0\", found \(node.typeName)"))
-                }
+                top.sawVersion = true
+                try parseFormatVersion(result: &result)
             } else if key == "exportedAt" {
+                try parseExportedAt(result: &result)
+            } else if key == "data" {
+                top.data = valuePosition
+                top.dataIsNull = try parseResponseData(result: &result, onItem: onItem)
+            } else if key == "error" {
+                startRecord()
                 let node = try parseValue(depth: 1, build: true)
-                let valid: Bool
-                if case .text(let text) = node.value {
-                    valid = ObjectScope.isDayOrTimestamp(text, requireTime: true)
-                } else {
-                    valid = false
-                }
-                if !valid {
-                    result.diagnostics.append(
-                        Diagnostic(
-                            file: file, line: node.position.line, column: node.position.column, code: .invalidValue,
-                            message: "exportedAt must be a timestamp such as \"2026-11-20T08:00:00Z\""))
-                }
+                if let text = Self.errorText(node) { top.apiError = (text, node.position) }
             } else {
-                // Unknown top-level fields are tolerated (PortPro adds fields), but still checked for syntax.
+                // Unknown top-level fields are tolerated (PortPro adds fields; an API response has
+                // `count`, `_object`, `self`, `version`), but still checked for syntax.
                 try skipValue(depth: 1)
             }
         }
@@ -159,11 +194,102 @@ final class JSONStreamParser {
         if let extra = try stream.peek() {
             throw stop(.syntax, "unexpected \(describe(extra)) after the end of the export document")
         }
-        if !sawVersion {
-            result.diagnostics.append(
-                Diagnostic(
-                    file: file, line: documentStart.line, column: documentStart.column, code: .notAnExport,
-                    message: "the document has no \"formatVersion\": this is not a PortPro export (expected \"1.0\")"))
+        resolveShape(top, result: &result)
+    }
+
+    /// Decides what the document was, once all of it is read, and says so when it is neither shape.
+    private func resolveShape(_ top: TopLevel, result: inout ExportReadResult) {
+        if let error = top.apiError {
+            diagnose(
+                .notAnExport,
+                "this is a PortPro API error response (\"error\": \(error.text)), not data: nothing was read; "
+                    + "fetch it again (an expired token?) and keep error bodies out of the inbox (curl --fail)",
+                at: error.position, in: &result)
+        } else if let data = top.data, top.sawVersion || top.exportArray != nil {
+            diagnose(
+                .notAnExport,
+                "the document mixes a PortPro export (\"formatVersion\" or record arrays) with an API response's "
+                    + "\"data\"; a drop file is one or the other",
+                at: data, in: &result)
+        } else if let data = top.data {
+            if top.dataIsNull {
+                diagnose(
+                    .notAnExport, "\"data\" is null: this PortPro API response holds nothing to read", at: data,
+                    in: &result)
+            }
+        } else if !top.sawVersion {
+            diagnose(
+                .notAnExport,
+                "the document has no \"formatVersion\" and no \"data\": it is neither a PortPro export "
+                    + "(expected \"formatVersion\": \"1.0\") nor a PortPro API response",
+                at: top.start, in: &result)
+        } else {
+            result.shape = .export
+        }
+    }
+
+    private func parseFormatVersion(result: inout ExportReadResult) throws {
+        let node = try parseValue(depth: 1, build: true)
+        guard case .text(let version) = node.value else {
+            diagnose(
+                .wrongType, "formatVersion must be a string such as \"1.0\", found \(node.typeName)",
+                at: node.position, in: &result)
+            return
+        }
+        if !Self.isSupportedVersion(version) {
+            diagnose(
+                .unsupportedVersion, "formatVersion \"\(version)\" is not supported; this PortBooks reads 1.x",
+                at: node.position, in: &result)
+        }
+        result.formatVersion = version
+    }
+
+    private func parseExportedAt(result: inout ExportReadResult) throws {
+        let node = try parseValue(depth: 1, build: true)
+        if case .text(let text) = node.value, ObjectScope.isDayOrTimestamp(text, requireTime: true) { return }
+        diagnose(
+            .invalidValue, "exportedAt must be a timestamp such as \"2026-11-20T08:00:00Z\"", at: node.position,
+            in: &result)
+    }
+
+    /// Reads a PortPro API response's `data`: a list page's array, or a single response's
+    /// object; each item is one record tree. Returns whether `data` was `null`.
+    private func parseResponseData(
+        result: inout ExportReadResult,
+        onItem: (SourceNode, DocumentItem, inout ExportReadResult) throws -> Void
+    ) throws -> Bool {
+        let position = stream.position
+        guard let open = try stream.peek() else { throw truncated(expecting: "a value") }
+        switch open {
+        case UInt8(ascii: "["):
+            try parseItems(of: "data item") { index in
+                try onItem(try parseValue(depth: 2, build: true), .responseData(index: index), &result)
+            }
+        case UInt8(ascii: "{"):
+            startRecord()
+            try onItem(try parseValue(depth: 1, build: true), .responseData(index: nil), &result)
+        default:
+            let node = try parseValue(depth: 1, build: false)
+            if case .null = node.value { return true }
+            diagnose(
+                .wrongType,
+                "\"data\" must be a list page's array or a single response's object, found \(node.typeName)",
+                at: position, in: &result)
+        }
+        return false
+    }
+
+    /// The words of a response's `error`, or `nil` when there is none (`null`, `false`, `""`).
+    private static func errorText(_ node: SourceNode) -> String? {
+        switch node.value {
+        case .null, .bool(false): return nil
+        case .text(let text): return text.isEmpty ? nil : "\"\(text)\""
+        case .object(let fields):
+            if let message = fields.first(where: { $0.name == "message" }), case .text(let text) = message.node.value {
+                return "\"\(text)\""
+            }
+            return "an object"
+        default: return node.typeName
         }
     }
 
@@ -172,317 +298,29 @@ final class JSONStreamParser {
         return version.dropFirst(2).allSatisfy(\.isASCIIDigit)
     }
 
-    private func parseRecordArray(
-        kind: RecordKind, result: inout ExportReadResult,
-        onRecord: (SourceNode, RecordKind, inout ExportReadResult) throws -> Void
-    ) throws {
+    /// Consumes an array of records from its `[` to its `]`, calling `item` with each item's
+    /// index once the reader stands on it (with the record limits counted afresh); `item`
+    /// must consume the item.
+    private func parseItems(of record: String, _ item: (Int) throws -> Void) throws {
         _ = try stream.next()
-        var first = true
+        var index = 0
         while true {
             try skipWhitespace()
-            guard let byte = try stream.peek() else { throw truncated(expecting: "a \(kind.rawValue) record or ]") }
+            guard let byte = try stream.peek() else { throw truncated(expecting: "a \(record) or ]") }
             if byte == UInt8(ascii: "]") {
                 _ = try stream.next()
                 return
             }
-            if !first {
+            if index > 0 {
                 guard byte == UInt8(ascii: ",") else {
-                    throw stop(.syntax, "expected , or ] between \(kind.rawValue) records, found \(describe(byte))")
+                    throw stop(.syntax, "expected , or ] between \(record)s, found \(describe(byte))")
                 }
                 _ = try stream.next()
                 try skipWhitespace()
             }
-            first = false
-            nodeBudget = JSONExportReader.maximumNodesPerRecord
-            textBudget = ReaderLimits.maximumRecordTextBytes
-            let node = try parseValue(depth: 2, build: true)
-            try onRecord(node, kind, &result)
-        }
-    }
-
-    // MARK: Values
-
-    private func parseValue(depth: Int, build: Bool) throws -> SourceNode {
-        guard depth <= JSONExportReader.maximumDepth else {
-            throw stop(.limitExceeded, ReaderLimits.tooDeepMessage)
-        }
-        if build {
-            nodeBudget -= 1
-            if nodeBudget < 0 { throw stop(.limitExceeded, ReaderLimits.tooManyValuesMessage) }
-        }
-        let position = stream.position
-        guard let byte = try stream.peek() else { throw truncated(expecting: "a value") }
-        switch byte {
-        case UInt8(ascii: "{"):
-            var fields: [SourceNode.Field] = []
-            try parseMembers { name in
-                let value = try parseValue(depth: depth + 1, build: build)
-                if build { fields.append(SourceNode.Field(name: name, node: value)) }
-            }
-            return SourceNode(.object(fields), at: position)
-        case UInt8(ascii: "["):
-            _ = try stream.next()
-            var items: [SourceNode] = []
-            var first = true
-            while true {
-                try skipWhitespace()
-                guard let next = try stream.peek() else { throw truncated(expecting: "a value or ]") }
-                if next == UInt8(ascii: "]") {
-                    _ = try stream.next()
-                    break
-                }
-                if !first {
-                    guard next == UInt8(ascii: ",") else {
-                        throw stop(.syntax, "expected , or ] in an array, found \(describe(next))")
-                    }
-                    _ = try stream.next()
-                    try skipWhitespace()
-                }
-                first = false
-                let item = try parseValue(depth: depth + 1, build: build)
-                if build { items.append(item) }
-            }
-            return SourceNode(.array(items), at: position)
-        case UInt8(ascii: "\""):
-            let text = try parseString()
-            if build {
-                textBudget -= text.utf8.count
-                if textBudget < 0 { throw stop(.limitExceeded, ReaderLimits.recordTooLargeMessage, at: position) }
-            }
-            return SourceNode(.text(text), at: position)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return SourceNode(.number(try parseNumber()), at: position)
-        case UInt8(ascii: "t"):
-            try expectLiteral("true")
-            return SourceNode(.bool(true), at: position)
-        case UInt8(ascii: "f"):
-            try expectLiteral("false")
-            return SourceNode(.bool(false), at: position)
-        case UInt8(ascii: "n"):
-            try expectLiteral("null")
-            return SourceNode(.null, at: position)
-        default:
-            throw stop(.syntax, "expected a value, found \(describe(byte))")
-        }
-    }
-
-    /// Consumes an object from its `{` to its `}`, calling `member` with each field name once
-    /// the reader stands on that field's value; `member` must consume the value.
-    private func parseMembers(_ member: (String) throws -> Void) throws {
-        _ = try stream.next()
-        var first = true
-        while true {
-            try skipWhitespace()
-            guard let byte = try stream.peek() else { throw truncated(expecting: "a field name or }") }
-            if byte == UInt8(ascii: "}") {
-                _ = try stream.next()
-                break
-            }
-            if !first {
-                guard byte == UInt8(ascii: ",") else {
-                    throw stop(.syntax, "expected , or } after a field, found \(describe(byte))")
-                }
-                _ = try stream.next()
-                try skipWhitespace()
-            }
-            first = false
-            guard let quote = try stream.peek() else { throw truncated(expecting: "a field name") }
-            guard quote == UInt8(ascii: "\"") else {
-                throw stop(.syntax, "expected a field name in double quotes, found \(describe(quote))")
-            }
-            let key = try parseString()
-            try expectColon()
-            try skipWhitespace()
-            try member(key)
-        }
-    }
-
-    private func skipValue(depth: Int) throws {
-        _ = try parseValue(depth: depth, build: false)
-    }
-
-    private func expectColon() throws {
-        try skipWhitespace()
-        guard let byte = try stream.next() else { throw truncated(expecting: ":") }
-        guard byte == UInt8(ascii: ":") else {
-            throw stop(.syntax, "expected : after a field name, found \(describe(byte))")
-        }
-    }
-
-    private func expectLiteral(_ word: String) throws {
-        let position = stream.position
-        for expected in word.utf8 {
-            guard let byte = try stream.next() else { throw truncated(expecting: word) }
-            guard byte == expected else {
-                throw stop(.syntax, "expected \(word) here (strings need double quotes)", at: position)
-            }
-        }
-    }
-
-    @inline(__always)
-    private func skipWhitespace() throws {
-        while let byte = try stream.peek() {
-            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
-            _ = try stream.next()
-        }
-    }
-
-    private func parseNumber() throws -> String {
-        let position = stream.position
-        scratch.removeAll(keepingCapacity: true)
-        while let byte = try stream.peek() {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
-                UInt8(ascii: "e"), UInt8(ascii: "E"):
-                guard scratch.count < ReaderLimits.maximumValueBytes else {
-                    throw stop(.limitExceeded, ReaderLimits.valueTooLongMessage, at: position)
-                }
-                scratch.append(byte)
-                _ = try stream.next()
-            default:
-                return try checkedNumber(at: position)
-            }
-        }
-        return try checkedNumber(at: position)
-    }
-
-    /// Checks the JSON number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-    private func checkedNumber(at position: SourcePosition) throws -> String {
-        var index = 0
-        let bytes = scratch
-        func digits() -> Int {
-            let start = index
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-            return index - start
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let integerStart = index
-        let integerDigits = digits()
-        var valid = integerDigits > 0 && !(integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0"))
-        if valid, index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            startRecord()
+            try item(index)
             index += 1
-            valid = digits() > 0
-        }
-        if valid, index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                index += 1
-            }
-            valid = digits() > 0
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard valid, index == bytes.count else {
-            throw stop(.syntax, "\"\(text)\" is not a valid JSON number", at: position)
-        }
-        return text
-    }
-
-    private func parseString() throws -> String {
-        let start = stream.position
-        _ = try stream.next()
-        scratch.removeAll(keepingCapacity: true)
-        var ascii = true
-        while true {
-            guard let byte = try stream.next() else { throw truncated(expecting: "the end of a string") }
-            switch byte {
-            case UInt8(ascii: "\""):
-                // Most strings are ASCII: no validation needed, and no generic-metadata lookup.
-                if ascii { return String(decoding: scratch, as: UTF8.self) }
-                guard let text = String(validating: scratch, as: UTF8.self) else {
-                    throw stop(
-                        .encoding,
-                        "this string is not valid UTF-8; save the file as UTF-8 (it looks like Latin-1 or Windows-1252)",
-                        at: start)
-                }
-                return text
-            case UInt8(ascii: "\\"):
-                try parseEscape()
-            case 0x00..<0x20:
-                throw stop(
-                    .syntax,
-                    byte == 0x0A
-                        ? "a string is not closed before the end of the line (missing \")"
-                        : "a control character (0x\(String(byte, radix: 16))) inside a string must be escaped",
-                    at: start)
-            default:
-                if byte >= 0x80 { ascii = false }
-                scratch.append(byte)
-            }
-            // Checked per byte, so a 100 MB string costs 1 MiB, not 100 MB, before it is refused.
-            if scratch.count > ReaderLimits.maximumValueBytes {
-                throw stop(.limitExceeded, ReaderLimits.valueTooLongMessage, at: start)
-            }
         }
     }
-
-    private func parseEscape() throws {
-        let position = stream.position
-        guard let escaped = try stream.next() else { throw truncated(expecting: "an escape sequence") }
-        if let simple = JSONEscape.byte(for: escaped) {
-            scratch.append(simple)
-            return
-        }
-        switch escaped {
-        case UInt8(ascii: "u"):
-            var scalar = try parseHex4()
-            if (0xD800..<0xDC00).contains(scalar) {
-                guard try stream.next() == UInt8(ascii: "\\"), try stream.next() == UInt8(ascii: "u") else {
-                    throw stop(.syntax, "a \\u escape starts a surrogate pair that is not completed", at: position)
-                }
-                let low = try parseHex4()
-                guard (0xDC00..<0xE000).contains(low) else {
-                    throw stop(.syntax, "a \\u surrogate pair is invalid", at: position)
-                }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00..<0xE000).contains(scalar) {
-                throw stop(.syntax, "a lone \\u surrogate is not a character", at: position)
-            }
-            guard let unicode = Unicode.Scalar(scalar) else {
-                throw stop(.syntax, "a \\u escape is not a character", at: position)
-            }
-            scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
-        default:
-            throw stop(.syntax, "\\\(describeRaw(escaped)) is not a JSON escape", at: position)
-        }
-    }
-
-    private func parseHex4() throws -> UInt32 {
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard let byte = try stream.next() else { throw truncated(expecting: "4 hex digits") }
-            guard let digit = JSONEscape.hexValue(byte) else {
-                throw stop(.syntax, "\\u must be followed by 4 hex digits")
-            }
-            value = value << 4 | digit
-        }
-        return value
-    }
-
-    // MARK: Encoding
-
-    /// Refuses UTF-16/UTF-32 (by BOM or by NUL bytes) and skips a UTF-8 BOM.
-    private func checkEncoding() throws {
-        let head = try stream.prefix(4)
-        let origin = SourcePosition(line: 1, column: 1)
-        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) || head.contains(0x00) {
-            throw stop(
-                .encoding, "the file is UTF-16 or UTF-32; PortBooks reads UTF-8 only (save it as UTF-8)", at: origin)
-        }
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) {
-            stream.skipWithoutColumn(3)
-        }
-    }
-
-    private func describe(_ byte: UInt8) -> String {
-        "'\(describeRaw(byte))'"
-    }
-
-    private func describeRaw(_ byte: UInt8) -> String {
-        if byte >= 0x20 && byte < 0x7F { return String(UnicodeScalar(byte)) }
-        return "0x" + String(byte, radix: 16, uppercase: true)
-    }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -17,6 +17,18 @@ public enum ReaderLimits {
     /// Largest total of text in one record, in UTF-8 bytes (16 MiB).
     public static let maximumRecordTextBytes = 16 << 20
 
+    /// Most charge sets one invoice number may gather from the envelopes of one PortPro API
+    /// response. Real combined invoices hold tens of loads; the stage combines each envelope's
+    /// part with the invoice staged so far, so one number repeated over a million envelopes would
+    /// cost time quadratic in them.
+    public static let maximumChargeSetsPerInvoice = 1_000
+
+    /// The message for an invoice number over ``maximumChargeSetsPerInvoice`` charge sets.
+    static func tooManyChargeSetsMessage(_ number: String) -> String {
+        "invoice \(number) gathers more than \(maximumChargeSetsPerInvoice) charge sets in this file; "
+            + "PortPro's combined invoices hold tens of loads, so the file is refused"
+    }
+
     /// `1 MiB`, `16 MiB`: a byte size as the messages show it.
     public static func describe(bytes: Int) -> String {
         bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"

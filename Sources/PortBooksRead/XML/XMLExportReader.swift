@@ -133,6 +133,7 @@ struct XMLRecordWalker {
                             at: position)
                         return
                     }
+                    result.shape = .export
                     checkRootAttributes(&result, at: position)
                     continue
                 }
