@@ -125,6 +125,28 @@ set -e
 echo "   (exit $status)"
 
 echo
+echo "== A later export: PortPro voided RSRE_000290 and applied credit memo CM-000041 to RSRE_000274"
+cp "$root"/fixtures/drop-example/later/*.json "$demo/inbox/"
+set +e
+"$bin/portbooks" sync --config "$config" --settle 0 | grep -vE "^  (plan|results):"
+status=$?
+set -e
+realm=$(curl -sS "$url/_sandbox/realms" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
+curl -sS "$url/_sandbox/realms/$realm/Invoice" > "$demo/invoices-in-quickbooks.json"
+python3 - "$demo/invoices-in-quickbooks.json" <<'PY'
+import json, sys
+from decimal import Decimal
+# PortPro: RSRE_000271 6,913.00 less 6,823.00 paid and CM-000043's 90.00; RSRE_000274 4,135.50 less
+# 3,910.50 paid and CM-000041's 225.00; RSRE_000290 voided.
+for invoice in json.load(open(sys.argv[1]), parse_float=Decimal):
+    if invoice.get("DocNumber") in ("RSRE_000271", "RSRE_000274", "RSRE_000290"):
+        note = invoice.get("PrivateNote") or ""
+        voided = ', note "Voided"' if note.startswith("Voided") else ""
+        print(f"   Invoice {invoice['DocNumber']}: total {invoice['TotalAmt']}, balance {invoice['Balance']}{voided}")
+PY
+rm -f "$demo/invoices-in-quickbooks.json"
+
+echo
 echo "== QuickBooks (the sandbox) now holds:"
 for entity in Customer Invoice Payment CreditMemo; do
   realm=$(curl -sS "$url/_sandbox/realms" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')

@@ -22,6 +22,7 @@ charges, every invoice total the sum of its charge sets, every payment the sum o
 applications, every credit memo the sum of its lines (asserted below).
 """
 
+import copy
 import datetime as dt
 import json
 import random
@@ -762,6 +763,21 @@ def main():
     write_pair(out_dir, "invoices-2026-11-b", doc(exported["b"], invoices=[i for i, _, _ in file_b]))
     write_pair(out_dir, "payments", doc(dt.datetime(2026, 11, 20, 8, 5), payments=[p for p, _, _, _ in payments]))
     write_pair(out_dir, "credit-memos", doc(dt.datetime(2026, 11, 20, 8, 10), creditMemos=memos))
+
+    # A later export: PortPro voided RSRE_000290 (never paid) and applied CM-000041 to RSRE_000274,
+    # which it settles (4,135.50 billed, 3,910.50 paid, 225.00 credited).
+    later_dir = out_dir / "later"
+    later_dir.mkdir(exist_ok=True)
+    voided = copy.deepcopy(next(i for i, _, _ in file_b if i["reference_number"] == "RSRE_000290"))
+    voided["status"] = "VOIDED"
+    applied = copy.deepcopy(next(m for m in memos if m["credit_memo_number"] == "CM-000041"))
+    applied["status"] = "APPLIED"
+    settled = next(i for i, _, _ in file_a if i["reference_number"] == "RSRE_000274")
+    assert decimal_of(settled["totalAmount"]) - decimal_of(applied["totalAmount"]) == sum(
+        a for _, _, _, apps in payments for n, a in apps if n == "RSRE_000274")
+    later = dt.datetime(2026, 12, 1, 8, 0)
+    write_pair(later_dir, "invoices-2026-12-01", doc(later, invoices=[voided]))
+    write_pair(later_dir, "credit-memos-2026-12-01", doc(later, creditMemos=[applied]))
 
     all_invoices = file_a + file_b
     combined = sum(1 for inv, _, _ in all_invoices if len(inv["chargeSets"]) > 1)

@@ -29,11 +29,23 @@ extension Planner {
                 "QuickBooks \(Self.entity(planned.record.kind)) \(id) has this number, customer and total: linked, not created again"
             return checked
         }
-        let existing = rows[0]["Id"]?.stringValue ?? "?"
+        guard let live = rows.first(where: { !Self.isVoided($0) }) else {
+            checked.operation = .problem(
+                .numberOfVoided(
+                    number, voidedID: rows[0]["Id"]?.stringValue ?? "?", entity: Self.entity(planned.record.kind)))
+            checked.reason = ""
+            return checked
+        }
+        let existing = live["Id"]?.stringValue ?? "?"
         checked.operation = .problem(
             .duplicateDocNumber(number, existingID: existing, entity: Self.entity(planned.record.kind)))
         checked.reason = ""
         return checked
+    }
+
+    /// A transaction QuickBooks voided: "Voided" in its note and nothing left of its total.
+    public static func isVoided(_ object: JSONValue) -> Bool {
+        (object["PrivateNote"]?.stringValue ?? "").hasPrefix("Voided") && object["TotalAmt"]?.decimalValue == 0
     }
 
     /// The QuickBooks entity of a record kind: `Customer`, `Invoice`, `Payment`, `CreditMemo`.

@@ -142,6 +142,19 @@ public struct SyncProblem: Hashable, Sendable {
         )
     }
 
+    /// The number is held in QuickBooks only by a voided document: linking that one would book
+    /// nothing, and QuickBooks refuses the number for a new one.
+    public static func numberOfVoided(_ number: String, voidedID: String, entity: String) -> SyncProblem {
+        SyncProblem(
+            code: "number-of-voided",
+            message:
+                "QuickBooks \(entity) \(voidedID) with the number \(number) is voided there; QuickBooks keeps the number on it, "
+                + "so PortBooks can neither link it (it books nothing) nor create another with that number",
+            suggestion:
+                "clear to leave it voided (and void it in PortPro too); to book it again, give it a new number in PortPro and "
+                + "export it again")
+    }
+
     public static func invoiceNotSynced(_ number: String, state: RecordState) -> SyncProblem {
         SyncProblem(
             code: "invoice-not-synced",

@@ -173,6 +173,17 @@ struct PlannerTests {
         let clash = planner.checkingNumber(planned, against: [other])
         #expect(clash.operation.problem?.code == "duplicate-doc-number")
         #expect(clash.operation.problem?.suggestion.hasPrefix("set-qb-id 89") == true)
+
+        // Held only by a voided invoice (reconcile's voided-in-quickbooks, then remove-qb-id): never
+        // "set-qb-id" to the voided one, which would book nothing and be reported again — a loop.
+        let voided: JSONValue = [
+            "Id": "90", "DocNumber": "RSRE_000271", "CustomerRef": ["value": customer], "TotalAmt": 0,
+            "PrivateNote": "Voided", "Balance": 0,
+        ]
+        let held = planner.checkingNumber(planned, against: [voided])
+        #expect(held.operation.problem?.code == "number-of-voided")
+        #expect(held.operation.problem?.suggestion.hasPrefix("clear") == true)
+        #expect(planner.checkingNumber(planned, against: [voided, other]).operation.problem?.code == "duplicate-doc-number")
     }
 
     @Test(

@@ -147,6 +147,38 @@ struct ResolutionValidationTests {
         #expect(audit?.source == "fixed.csv line 2")
     }
 
+    @Test(
+        "set-qb-id on a customer: the exact name or the same QuickBooks email, never a look-alike, unless --force; it says what it links"
+    )
+    func setQBIDCustomer() async throws {
+        let fixture = try ResolutionFixture()
+        var quickBooks = FakeQuickBooks()
+        quickBooks.objects["Customer"] = [
+            "1": [
+                "Id": "1", "SyncToken": "0", "DisplayName": "Pacific Coast Imports",
+                "PrimaryEmailAddr": ["Address": "ap@pacificcoast.example"],
+            ],
+            "70": ["Id": "70", "SyncToken": "0", "DisplayName": "ACME  DRAYAGE"],
+            "71": ["Id": "71", "SyncToken": "2", "DisplayName": "Acme Drayage"],
+        ]
+        func attempt(_ id: String, force: Bool = false) async throws -> ResolutionOutcome.Row {
+            let outcome = try await fixture.resolve(
+                "\(problemsHeader)\ncustomer,c1,Acme Drayage,,,,,,,,,set-qb-id,\(id),\n", dryRun: true, force: force,
+                quickBooks: quickBooks)
+            return outcome.rows[0]
+        }
+        let other = try await attempt("1")
+        #expect(other.result == .rejected)
+        #expect(other.message.contains("\"Pacific Coast Imports\" with e-mail ap@pacificcoast.example"), "\(other)")
+        #expect(try await attempt("70").result == .rejected, "a name differing in case and spacing is not the company")
+        let forced = try await attempt("1", force: true)
+        #expect(forced.result == .wouldApply)
+        #expect(forced.message.contains("QuickBooks Customer 1 \"Pacific Coast Imports\""))
+        let same = try await attempt("71")
+        #expect(same.result == .wouldApply, "\(same)")
+        #expect(same.message.contains("QuickBooks Customer 71 \"Acme Drayage\""))
+    }
+
     @Test("set-qb-id refuses an object another record is already linked to")
     func alreadyLinked() async throws {
         let fixture = try ResolutionFixture()

@@ -79,10 +79,16 @@ struct FindingRules {
         let note = object["PrivateNote"]?.stringValue ?? ""
         let ours = record.amount.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
         if note.localizedCaseInsensitiveContains("voided") || (total == 0 && (ours ?? 0) != 0) {
+            // A voided invoice or credit memo keeps its number in QuickBooks: a new one cannot take
+            // it, so re-sending is not suggested (it would end as number-of-voided). A payment has
+            // no number: removing its link sends it again.
+            let suggestion =
+                record.kind == .payment
+                ? "remove-qb-id to send it again as a new Payment, or clear to leave it voided"
+                : "clear to leave it voided (and void it in PortPro too); to book it again, give it a new number in PortPro"
             return make(
                 "voided-in-quickbooks",
-                "The \(name) was voided in QuickBooks (QuickBooks \(entity) \(id) now totals 0.00)",
-                "remove-qb-id to send it again as a new \(entity), or clear to leave it voided")
+                "The \(name) was voided in QuickBooks (QuickBooks \(entity) \(id) now totals 0.00)", suggestion)
         }
         guard record.kind == .invoice, record.state != .paidOutside, let total, total > 0,
             object["Balance"]?.decimalValue == 0

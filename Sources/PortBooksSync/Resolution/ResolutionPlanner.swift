@@ -229,22 +229,56 @@ public struct ResolutionPlanner: Sendable {
         }
         if kind != .customer {
             mismatches += try customerMismatch(object, record: record)
-        } else if object["Active"]?.boolValue == false {
-            mismatches.append("it is inactive (deleted) in QuickBooks")
+        } else {
+            mismatches += try Self.otherCompany(object, record: record)
+            if object["Active"]?.boolValue == false {
+                mismatches.append("it is inactive (deleted) in QuickBooks")
+            }
         }
         if let other = try alreadyLinked(object, newID: newID, record: record, kind: kind) {
             mismatches.append("\(describe(other)) is already linked to it")
         }
+        entry.message = Self.describe(object, entity: entity.name)
         if !mismatches.isEmpty {
             let text = "QuickBooks \(entity.name) \(newID): " + mismatches.joined(separator: "; ")
             if force {
-                entry.message = "linked with --force although " + text
+                entry.message += "; linked with --force although " + text
             } else {
                 entry.reject(text + " (use --force to link it anyway)")
                 return
             }
         }
         entry.syncToken = object["SyncToken"]?.stringValue
+    }
+
+    /// A QuickBooks customer plausibly is the record's company when it has the exact same name
+    /// or the same QuickBooks email; a name that differs only in case or spacing is not enough.
+    static func otherCompany(_ object: JSONValue, record: LedgerRecord) throws -> [String] {
+        guard case .customer(let customer) = try record.decoded() else { return [] }
+        let name = object["DisplayName"]?.stringValue ?? ""
+        let email = object["PrimaryEmailAddr"]?["Address"]?.stringValue ?? ""
+        let ours = customer.quickbooksEmail ?? ""
+        if name == customer.companyName || (!ours.isEmpty && ours.lowercased() == email.lowercased()) { return [] }
+        let theirs = email.isEmpty ? "no e-mail" : "e-mail \(email)"
+        let mine = ours.isEmpty ? "no QuickBooks email in PortPro" : "QuickBooks email \(ours) in PortPro"
+        return [
+            "it is \"\(name)\" with \(theirs), not \"\(customer.companyName)\" with \(mine): neither the name nor "
+                + "the e-mail is the same"
+        ]
+    }
+
+    /// What a link points at, for the person who set it: `Customer 1 "Pacific Coast Imports"`,
+    /// `Invoice 1043 RSRE_000150 of Desert Bloom Garden Supply, 1168.50`.
+    static func describe(_ object: JSONValue, entity: String) -> String {
+        let id = object["Id"]?.stringValue ?? ""
+        if entity == "Customer" {
+            return "QuickBooks Customer \(id) \"\(object["DisplayName"]?.stringValue ?? "")\""
+        }
+        var text = "QuickBooks \(entity) \(id)"
+        if let number = object["DocNumber"]?.stringValue { text += " \(number)" }
+        if let customer = object["CustomerRef"]?["name"]?.stringValue { text += " of \(customer)" }
+        if let total = object["TotalAmt"]?.decimalValue { text += ", \(Money.format(total))" }
+        return text
     }
 
     /// Whether the object's customer is the record's customer (through the customer's link).
