@@ -183,7 +183,8 @@ struct PlannerTests {
         let held = planner.checkingNumber(planned, against: [voided])
         #expect(held.operation.problem?.code == "number-of-voided")
         #expect(held.operation.problem?.suggestion.hasPrefix("clear") == true)
-        #expect(planner.checkingNumber(planned, against: [voided, other]).operation.problem?.code == "duplicate-doc-number")
+        #expect(
+            planner.checkingNumber(planned, against: [voided, other]).operation.problem?.code == "duplicate-doc-number")
     }
 
     @Test(
