@@ -5,7 +5,7 @@ CONFIGURATION ?= debug
 ## make bench SIZE=small: the same measurements in under a minute.
 SIZE ?= full
 
-.PHONY: all deps build test lint schema-check demo bench chaos fixtures schema clean
+.PHONY: all deps build test lint schema-check demo bench chaos lifecycle fixtures schema clean
 
 all: build
 
@@ -16,10 +16,12 @@ build: deps
 	$(SWIFT) build -c $(CONFIGURATION)
 
 ## The whole suite: format lint, the schemas under standard validators, the embedded XSD, the Swift
-## tests under a watchdog (scripts/test.sh: a hang fails in PORTBOOKS_TEST_MINUTES and says where).
+## tests under a watchdog (scripts/test.sh: a hang fails in PORTBOOKS_TEST_MINUTES and says where), and
+## the billing lifecycle at a small size.
 test: deps lint schema-check
 	$(SWIFT) build
 	scripts/test.sh
+	python3 scripts/lifecycle.py --days 6 --per-day 5 --build debug
 
 lint:
 	$(SWIFT_FORMAT) lint --strict --recursive --configuration .swift-format Sources Tests Package.swift
@@ -44,6 +46,13 @@ N ?= 2000
 chaos: deps
 	$(SWIFT) build -c release
 	python3 scripts/chaos.py --invoices $(N) $(CHAOS_ARGS)
+
+## PortPro billing over time (edits, voids, credit memos, part and over payments, CAD), synced after every
+## day, QuickBooks' balances audited against PortPro's (see scripts/lifecycle.py). LIFECYCLE_ARGS=--faults
+## mixes in server errors, dropped answers and throttles.
+lifecycle: deps
+	$(SWIFT) build
+	python3 scripts/lifecycle.py $(LIFECYCLE_ARGS)
 
 ## Regenerate fixtures/drop-example from scripts/make-fixtures.py.
 fixtures:

@@ -27,7 +27,7 @@ struct MappingProblemTests {
             ("inv-memo", .customerMemoTooLong, "CustomerMemo", ["1,275 characters", "at most 1,000"]),
             ("inv-customfield", .customFieldTooLong, "CustomField[PO #]", ["36 characters", "at most 31"]),
             ("cust-email", .invalidEmail, "PrimaryEmailAddr.Address", ["accounts-at-badmail"]),
-            ("pay-mismatch", .paymentApplicationMismatch, "Line", ["1000.00", "950.00"]),
+            ("pay-mismatch", .paymentApplicationMismatch, "Line", ["900.00", "950.00", "50.00 more"]),
             ("cm-total", .totalMismatch, "Line", ["40.00", "100.00"]),
         ])
     func problem(id: String, code: MappingProblem.Code, field: String, phrases: [String]) throws {
@@ -35,6 +35,16 @@ struct MappingProblemTests {
         let found = try #require(problems.first { $0.code == code && $0.field == field }, "\(problems)")
         for phrase in phrases { #expect(found.message.contains(phrase), "\(found.message)") }
         #expect(!found.suggestion.isEmpty)
+    }
+
+    @Test("a payment larger than what it applies maps clean: the rest is the customer's unapplied credit")
+    func overpayment() throws {
+        let records = try fixtureRecords("fixtures/drop-example/payments.json")
+        guard case .payment(var payment) = try #require(records.first) else { return }
+        payment.amount += 25
+        let mapped = PaymentMapper(settings: try exampleSettings()).map(payment)
+        #expect(mapped.problems.isEmpty, "\(mapped.problems)")
+        #expect(mapped.payload.totalAmt == payment.amount)
     }
 
     @Test("an amount with more than 2 decimals is only amount-precision, not also a total mismatch")

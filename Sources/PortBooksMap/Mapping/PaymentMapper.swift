@@ -40,12 +40,15 @@ public struct PaymentMapper: Sendable {
         }
         let applied =
             payment.invoices.reduce(Decimal(0)) { $0 + $1.amount } - credits.reduce(Decimal(0)) { $0 + $1.amount }
-        if applied != payment.amount {
+        // A payment larger than what it applies leaves the rest as the customer's unapplied
+        // credit (QuickBooks' UnappliedAmt), as a customer who pays too much does; applications
+        // beyond the payment are an error QuickBooks refuses.
+        if applied > payment.amount {
             problems.append(
                 MappingProblem(
                     code: .paymentApplicationMismatch, field: "Line",
                     message: "The payment is \(Money.format(payment.amount)) but its applications to invoices add "
-                        + "up to \(Money.format(applied)) (difference \(Money.format(payment.amount - applied))).",
+                        + "up to \(Money.format(applied)), \(Money.format(applied - payment.amount)) more than was paid.",
                     suggestion: "Correct how the payment is applied in PortPro and export it again."))
         }
         let reference = payment.referenceNo?.trimmingWhitespace()
