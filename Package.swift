@@ -126,6 +126,7 @@ let package = Package(
                 "PortBooksReports",
                 "PortBooksSync",
                 "PortBooksQuickBooks",
+                "PortBooksJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -5,7 +5,8 @@ balances audited against PortPro's.
 A seeded simulation of one carrier's billing: customers (one of them billing in CAD),
 invoices of one to three charge sets, edited while open, voided before anything is paid,
 credit memos that go DRAFTED → APPROVED → APPLIED (or stay ISSUED as customer credit),
-payments in part, in full, across two invoices and over the amount owed. Each day's changes
+payments in part, in full, across two invoices and over the amount owed (what is left
+applied later to another invoice: the payment is updated). Each day's changes
 are written as a PortPro export (JSON drop file, the records touched that day plus a few
 re-exported unchanged) into the project's inbox, and `portbooks sync` runs. After every
 sync the audit reads QuickBooks (a qbo-sandbox, through its test API) and checks, for every
@@ -117,6 +118,7 @@ class PortPro:
             if rng.random() < 0.5 and not self.memos_of(iid):
                 self.new_memo(iid)
         self.pay()
+        self.apply_leftovers()
 
     def memos_of(self, iid):
         return [m for m in self.memos.values() if m["invoice"] == iid]
@@ -203,10 +205,26 @@ class PortPro:
                 continue
             over = Decimal(self.rng.randint(100, 5000)) / 100 if self.rng.random() < 0.15 else Decimal(0)
             pid = f"lp{len(self.payments) + 1:022d}"
-            self.payments[pid] = {"_id": pid, "customer": customer, "day": self.day, "apps": apps,
+            self.payments[pid] = {"_id": pid, "customer": customer, "day": self.day, "apps": apps, "over": over > 0,
                                   "amount": sum((a for _, a in apps), Decimal(0)) + over,
                                   "ref": f"LCHK-{len(self.payments) + 1:05d}"}
             self.touched.add(("payment", pid))
+
+    def apply_leftovers(self):
+        """PortPro applies what a customer paid too much to another of its open invoices: the
+        payment's applications change, its amount does not."""
+        for payment in self.payments.values():
+            over = payment["amount"] - sum((a for _, a in payment["apps"]), Decimal(0))
+            if over <= 0 or payment["day"] == self.day or self.rng.random() < 0.5:
+                continue
+            applied = {i for i, _ in payment["apps"]}
+            candidates = [i for i in self.open_invoices()
+                          if self.invoices[i]["customer"] == payment["customer"] and i not in applied
+                          and self.owed(i) >= over]
+            if candidates:
+                payment["apps"].append((self.rng.choice(candidates), over))
+                payment["reapplied"] = True
+                self.touched.add(("payment", payment["_id"]))
 
     # MARK: Export
 
@@ -439,9 +457,11 @@ def main():
         for m in world.memos.values():
             statuses[m["status"]] = statuses.get(m["status"], 0) + 1
         voided = sum(1 for i in world.invoices.values() if i["status"] == "VOIDED")
-        over = sum(1 for p in world.payments.values() if p["amount"] > sum(a for _, a in p["apps"]))
+        over = sum(1 for p in world.payments.values() if p["over"])
+        reapplied = sum(1 for p in world.payments.values() if p.get("reapplied"))
         print(f"lifecycle: {args.days} days, {len(world.invoices)} invoices ({voided} voided), "
-              f"{len(world.payments)} payments ({over} over the amount owed), {len(world.memos)} credit memos "
+              f"{len(world.payments)} payments ({over} over the amount owed, {reapplied} of them re-applied later), "
+              f"{len(world.memos)} credit memos "
               f"({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}), {runs} sync runs"
               + (", with faults" if args.faults else "") + (", with kills" if args.kills else "") + f": {len(result.failures)} mismatch(es)")
         for line in result.failures[:200]:

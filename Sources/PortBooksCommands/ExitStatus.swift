@@ -65,6 +65,10 @@ enum ExitStatus {
             return ExitCode(couldNotRun)
         case is ExitCode, is ValidationError, is CleanExit:
             return error
+        // ArgumentParser's own endings thrown from `run()` (a `help` or `--help` reaches run as
+        // its HelpCommand, which throws its internal CommandError): ArgumentParser prints them.
+        case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."):
+            return error
         default:
             Terminal.standardError("error: \(Self.words(for: error))")
             return ExitCode(couldNotRun)

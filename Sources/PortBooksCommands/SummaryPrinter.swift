@@ -1,5 +1,6 @@
 import Foundation
 import PortBooksCore
+import PortBooksJSON
 import PortBooksReports
 import PortBooksSync
 
@@ -43,6 +44,51 @@ enum SummaryPrinter {
             Swift.print("  results:  \(summary.reportFolder.path)/")
             Swift.print("  problems: \(folders.problemsFile.path) (\(summary.problemCount) need attention)")
         }
+    }
+
+    /// The same summary as one JSON object (`--json`), for scripts and schedulers:
+    /// `{"dryRun", "runID", "files": {"staged", "alreadySeen", "refused"}, "plan": {entity:
+    /// {operation: {"count", "amount"}}}, "outcomes": {entity: {outcome: count}} (real runs),
+    /// "apiCalls", "problems", "planFile", "reportFolder", "problemsFile", "stoppedBy"}`.
+    /// Amounts are strings with two decimals, as in the CSVs.
+    static func printJSON(_ summary: SyncEngine.Summary, folders: ProjectFolders) {
+        let results = summary.results
+        var plan: [String: JSONValue] = [:]
+        for (kind, operations) in summary.plan.tallies {
+            var entity: [String: JSONValue] = [:]
+            for (operation, tally) in operations where tally.count > 0 {
+                entity[operation] = [
+                    "count": .number(Decimal(tally.count)), "amount": .string(Money.format(tally.amount)),
+                ]
+            }
+            plan[kind.rawValue] = .object(entity)
+        }
+        var outcomes: [String: JSONValue] = [:]
+        if !summary.dryRun {
+            for (kind, counts) in results.counts() {
+                var entity: [String: JSONValue] = [:]
+                for (outcome, count) in counts where count > 0 { entity[outcome.rawValue] = .number(Decimal(count)) }
+                outcomes[kind.rawValue] = .object(entity)
+            }
+        }
+        var object: [String: JSONValue] = [
+            "dryRun": .bool(summary.dryRun),
+            "runID": summary.dryRun ? .null : .string(summary.runID),
+            "files": [
+                "staged": .array(results.filesStaged.map { .string($0) }),
+                "alreadySeen": .array(results.filesDuplicate.map { .string($0) }),
+                "refused": .array(results.filesRejected.map { .string($0) }),
+            ],
+            "plan": .object(plan),
+            "apiCalls": .number(Decimal(summary.apiCalls)),
+            "problems": .number(Decimal(summary.problemCount)),
+            "planFile": summary.planFile.map { .string($0.path) } ?? .null,
+            "reportFolder": .string(summary.reportFolder.path),
+            "problemsFile": summary.dryRun ? .null : .string(folders.problemsFile.path),
+            "stoppedBy": summary.stoppedBy.map { .string("\($0)") } ?? .null,
+        ]
+        if !summary.dryRun { object["outcomes"] = .object(outcomes) }
+        Swift.print(String(decoding: JSONValue.object(object).encoded(), as: UTF8.self))
     }
 
     /// `invoice          25 create (43,210.50), 2 update (1,200.00), 1 problem (300.00)`.

@@ -35,13 +35,16 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "Seconds a drop file must be unchanged before it is taken.")
     var settle = 2.0
 
+    @Flag(help: "Print the summary (or the dry run's plan) as one JSON object per run on stdout.")
+    var json = false
+
     func run() async throws {
         let settings = try config.loadSettings()
         let stop = StopSignal()
         var last: SyncEngine.Summary?
         repeat {
             last = try await RunOnce.run(
-                settings: settings, files: nil, dryRun: dryRun, command: "sync", settle: settle)
+                settings: settings, files: nil, dryRun: dryRun, command: "sync", settle: settle, json: json)
             if watch {
                 for _ in 0..<max(1, interval) where !stop.requested {
                     try await Task.sleep(for: .seconds(1))
@@ -75,6 +78,9 @@ struct Import: AsyncParsableCommand {
             """)
     var dryRun = false
 
+    @Flag(help: "Print the summary (or the dry run's plan) as one JSON object on stdout.")
+    var json = false
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("Name at least one file to import.") }
         for file in files where !FileManager.default.fileExists(atPath: file) {
@@ -85,15 +91,16 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let settings = try config.loadSettings()
         let summary = try await RunOnce.run(
-            settings: settings, files: files, dryRun: dryRun, command: "import", settle: 0)
+            settings: settings, files: files, dryRun: dryRun, command: "import", settle: 0, json: json)
         try ExitStatus.check(summary)
     }
 }
 
 /// The shared body of `sync` and `import`: run and print the summary.
 enum RunOnce {
-    static func run(settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double) async throws
-        -> SyncEngine.Summary
+    static func run(
+        settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double, json: Bool = false
+    ) async throws -> SyncEngine.Summary
     {
         var options = SyncEngine.Options(files: files, command: command)
         options.settleTime = settle
@@ -108,7 +115,11 @@ enum RunOnce {
         let summary = try await engine.run(options, progress: TerminalProgress()) {
             try engine.connectedClient(logger: LogSetup.logger)
         }
-        SummaryPrinter.print(summary, folders: engine.folders)
+        if json {
+            SummaryPrinter.printJSON(summary, folders: engine.folders)
+        } else {
+            SummaryPrinter.print(summary, folders: engine.folders)
+        }
         return summary
     }
 }

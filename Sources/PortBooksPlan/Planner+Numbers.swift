@@ -60,7 +60,7 @@ extension Planner {
 }
 
 extension Planner {
-    /// An update or void of a linked invoice or credit memo, checked against the object
+    /// An update or void of a linked invoice, credit memo or payment, checked against the object
     /// QuickBooks holds now (`object`, read in bulk; `nil` when the read found none):
     /// - a void of a document already voided there is adopted, not sent again;
     /// - a void of an invoice with payments applied is a problem: QuickBooks refuses it, and
@@ -70,9 +70,7 @@ extension Planner {
     ///   it; PortBooks does not send it).
     /// Writes that pass carry the object's current SyncToken.
     public func checkingLinked(_ planned: PlannedRecord, against object: JSONValue?) -> PlannedRecord {
-        guard let object, planned.record.kind == .invoice || planned.record.kind == .creditMemo else {
-            return planned
-        }
+        guard let object, planned.record.kind != .customer else { return planned }
         var checked = planned
         let token = object["SyncToken"]?.stringValue
         let number = planned.record.number ?? planned.record.portproID

@@ -183,8 +183,18 @@ struct DryRunEndToEndTests {
 
         let files = try snapshot(project)
         let writesBefore = try writes(sandbox)
-        let dry = try Binary.run(["import", "--dry-run", "--config", config, export])
+        let dry = try Binary.run(["import", "--dry-run", "--json", "--config", config, export])
         #expect(dry.status == 0 || dry.status == 3, "\(dry.stdout)\n\(dry.stderr)")
+        // --json: the plan's counts and money as one object on stdout.
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any], "\(dry.stdout)")
+        #expect(summary["dryRun"] as? Bool == true)
+        let invoices = (summary["plan"] as? [String: Any])?["invoice"] as? [String: Any]
+        let created = invoices?["create"] as? [String: Any]
+        #expect((created?["count"] as? Int ?? 0) > 0, "\(summary)")
+        #expect((created?["amount"] as? String)?.contains(".") == true)
+        #expect(((summary["problems"] as? Int ?? -1) > 0) == (dry.status == 3), "exit 3 exactly when problems remain")
+        #expect((summary["planFile"] as? String)?.hasSuffix("plan.csv") == true)
         #expect(try snapshot(project) == files)
         #expect(!FileManager.default.fileExists(atPath: project.appendingPathComponent("state/portbooks.sqlite").path))
         #expect(try writes(sandbox) == writesBefore)

@@ -63,6 +63,22 @@ struct ValidateCommandTests {
         #expect(try Binary.run(["validate", "--max-errors", "0", "x.json"]).status == 64)
     }
 
+    @Test("help: --help, -h and `help` print the usage and exit 0, for the tool and every command")
+    func help() throws {
+        let commands = [
+            [], ["sync"], ["import"], ["resolve"], ["reconcile"], ["ids"], ["ids", "set"], ["connect"], ["map"],
+            ["validate"], ["generate"], ["status"],
+        ]
+        for command in commands {
+            for asked in [command + ["--help"], command + ["-h"], ["help"] + command] {
+                let output = try Binary.run(asked)
+                #expect(output.status == 0, "portbooks \(asked.joined(separator: " ")): \(output.stderr)")
+                #expect(output.stdout.contains("USAGE: portbooks"), "portbooks \(asked.joined(separator: " "))")
+                #expect(!output.stderr.contains("error"), "\(output.stderr)")
+            }
+        }
+    }
+
     @Test("generate then validate: the same seed gives the same file, and it is valid")
     func generateRoundTrip() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pb-gen-\(UUID().uuidString)")

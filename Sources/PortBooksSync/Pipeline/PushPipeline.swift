@@ -164,9 +164,10 @@ final class PushPipeline {
         }
     }
 
-    /// Sends the updates and voids among `planned` and records them. Invoices and credit memos
-    /// are first read from QuickBooks in bulk and checked against what it holds now
-    /// (``Planner/checkingLinked(_:against:)``: what is applied to them, whether they are voided).
+    /// Sends the updates and voids among `planned` and records them. Invoices, credit memos and
+    /// payments are first read from QuickBooks in bulk and checked against what it holds now
+    /// (``Planner/checkingLinked(_:against:)``: what is applied to them, whether they are voided,
+    /// their current SyncToken: applying a payment or a credit bumps the invoice's).
     func pushLinked(_ planned: [PlannedRecord], entity: String) async throws {
         var linked = planned.filter {
             switch $0.operation {
@@ -175,7 +176,7 @@ final class PushPipeline {
             }
         }
         guard !linked.isEmpty else { return }
-        if entity == "Invoice" || entity == "CreditMemo" {
+        if entity != "Customer" {
             let objects = try await reads.objects(entity, ids: linked.compactMap(\.qbID))
             linked = linked.map { planner.checkingLinked($0, against: $0.qbID.flatMap { objects[$0] }) }
             try recorder.record(linked.filter { !$0.operation.writes })
