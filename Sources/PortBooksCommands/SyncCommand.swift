@@ -100,8 +100,7 @@ struct Import: AsyncParsableCommand {
 enum RunOnce {
     static func run(
         settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double, json: Bool = false
-    ) async throws -> SyncEngine.Summary
-    {
+    ) async throws -> SyncEngine.Summary {
         var options = SyncEngine.Options(files: files, command: command)
         options.settleTime = settle
         let engine: SyncEngine
