@@ -188,4 +188,91 @@ struct ResolveEndToEndTests {
         // Again: nothing new.
         #expect(try portbooks(project, ["reconcile"]).stdout.contains("nothing needs attention"))
     }
+    /// Sends one request to the sandbox's QuickBooks API with a token minted for its realm.
+    private func quickBooks(_ sandbox: SandboxProcess, _ path: String, _ body: String) throws -> [String: Any] {
+        let realms = try JSONSerialization.jsonObject(with: sandbox.curl("/_sandbox/realms")) as? [String] ?? []
+        let realm = try #require(realms.first)
+        let minted =
+            try JSONSerialization.jsonObject(
+                with: sandbox.curl("/_sandbox/tokens", method: "POST", body: "{\"realm\":\"\(realm)\"}"))
+            as? [String: Any]
+        let token = try #require(minted?["access_token"] as? String)
+        let answer = try Binary.runTool(
+            "/usr/bin/curl",
+            [
+                "-sS", "-X", "POST", "\(sandbox.url)/v3/company/\(realm)/\(path)", "-H",
+                "Authorization: Bearer \(token)",
+                "-H", "Content-Type: application/json", "-H", "Accept: application/json", "--data", body,
+            ])
+        return try JSONSerialization.jsonObject(with: answer) as? [String: Any] ?? [:]
+    }
+
+    @Test(
+        "every reconcile suggestion, applied, converges: voided → clear, deleted → remove-qb-id (sent again), paid → mark-paid; the next reconcile is clean; unlinking a voided invoice ends as number-of-voided, never a loop"
+    )
+    func reconcileConverges() throws {
+        let sandbox = try SandboxProcess()
+        let project = try syncedExample(sandbox)
+        let invoices = try invoicesByNumber(sandbox)
+        func object(_ number: String) throws -> (id: String, token: String, balance: String, customer: String) {
+            let invoice = try #require(invoices[number], "\(number) is in QuickBooks")
+            return (
+                invoice["Id"] as? String ?? "", invoice["SyncToken"] as? String ?? "0",
+                (invoice["Balance"] as? NSNumber)?.stringValue ?? "0",
+                (invoice["CustomerRef"] as? [String: Any])?["value"] as? String ?? ""
+            )
+        }
+        // Unpaid invoices of the example set, changed by hand in QuickBooks.
+        let voided = try object("RSRE_000285")
+        let deleted = try object("RSRE_000286")
+        let paid = try object("RSRE_000287")
+        let unlinked = try object("RSRE_000293")
+        for target in [voided, unlinked] {
+            _ = try quickBooks(
+                sandbox, "invoice?operation=void&minorversion=75",
+                "{\"Id\":\"\(target.id)\",\"SyncToken\":\"\(target.token)\"}")
+        }
+        _ = try quickBooks(
+            sandbox, "invoice?operation=delete&minorversion=75",
+            "{\"Id\":\"\(deleted.id)\",\"SyncToken\":\"\(deleted.token)\"}")
+        _ = try quickBooks(
+            sandbox, "payment?minorversion=75",
+            "{\"CustomerRef\":{\"value\":\"\(paid.customer)\"},\"TotalAmt\":\(paid.balance),\"Line\":[{\"Amount\":\(paid.balance),"
+                + "\"LinkedTxn\":[{\"TxnId\":\"\(paid.id)\",\"TxnType\":\"Invoice\"}]}]}")
+
+        let reconciled = try portbooks(project, ["reconcile"])
+        #expect(reconciled.status == 3, "\(reconciled.stdout)\n\(reconciled.stderr)")
+        let rows = try problems(project)
+        func row(_ id: String) throws -> [String: String] { try #require(rows.first { $0["qb_id"] == id }, "\(rows)") }
+        #expect(try row(voided.id)["problem_code"] == "voided-in-quickbooks")
+        #expect(try row(deleted.id)["problem_code"] == "deleted-in-quickbooks")
+        #expect(try row(paid.id)["problem_code"] == "paid-in-quickbooks")
+
+        // The accountant takes every suggestion's action, except for RSRE_000293, unlinked instead.
+        var lines = ["entity,portpro_id,action,note"]
+        for target in [voided, deleted, paid, unlinked] {
+            let found = try row(target.id)
+            let suggested = String(found["suggestion"]?.split(whereSeparator: { " :,".contains($0) }).first ?? "")
+            let action = target.id == unlinked.id ? "remove-qb-id" : suggested
+            #expect(["clear", "remove-qb-id", "mark-paid"].contains(suggested), "\(found)")
+            lines.append("invoice,\(found["portpro_id"] ?? ""),\(action),as reconcile suggests")
+        }
+        let file = project.appendingPathComponent("fixes.csv")
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        let resolved = try portbooks(project, ["resolve", file.path])
+        #expect(resolved.status == 0, "\(resolved.stdout)\n\(resolved.stderr)")
+        let synced = try portbooks(project, ["sync", "--settle", "0"])
+        #expect([0, 3].contains(synced.status), "\(synced.stdout)\n\(synced.stderr)")
+
+        let after = try invoicesByNumber(sandbox)
+        #expect(
+            (after["RSRE_000286"]?["Id"] as? String).map { $0 != deleted.id } == true, "the deleted one is sent again")
+        let left = try problems(project)
+        #expect(!left.contains { [voided.id, deleted.id, paid.id].contains($0["qb_id"] ?? "") }, "\(left)")
+        let renumber = try #require(left.first { $0["number"] == "RSRE_000293" }, "\(left)")
+        #expect(renumber["problem_code"] == "number-of-voided", "not duplicate-doc-number pointing at the void")
+        #expect(renumber["suggestion"]?.hasPrefix("clear") == true)
+        let again = try portbooks(project, ["reconcile"])
+        #expect(again.stdout.contains("nothing needs attention"), "\(again.stdout)")
+    }
 }
