@@ -11,6 +11,7 @@ extension Company {
             throw QBOFault.required("CustomerRef")
         }
         obj["CustomerRef"] = namedRef(customer, nameKey: "DisplayName")
+        try applyTransactionCurrency(&obj, customer: customer, existing: existing)
         try checkLength(obj, "PrivateNote", max: 4000)
         if let memo = obj["CustomerMemo"]?["value"]?.stringValue, memo.count > 1000 {
             throw QBOFault.tooLong("CustomerMemo", max: 1000, supplied: memo.count)
@@ -165,7 +166,6 @@ extension Company {
             if let addr = customer[key] { obj[key] = addr }
         }
         if let email = customer["PrimaryEmailAddr"], obj["BillEmail"] == nil { obj["BillEmail"] = email }
-        obj["CurrencyRef"] = obj["CurrencyRef"] ?? ["value": "USD", "name": "United States Dollar"]
         if nonEmptyString(obj["PrintStatus"]) == nil { obj["PrintStatus"] = "NotSet" }
         if nonEmptyString(obj["EmailStatus"]) == nil { obj["EmailStatus"] = "NotSet" }
         obj["CustomField"] = .array(customFields(obj["CustomField"]?.arrayValue ?? []))
@@ -180,6 +180,7 @@ extension Company {
             obj["RemainingCredit"] = .number(total - applied)
             obj["Balance"] = .number(total - applied)
         }
+        applyHomeAmounts(&obj)
     }
 
     /// DocNumber: ≤ 21, 6140 on duplicates when custom numbers are on, auto-numbered when off.
