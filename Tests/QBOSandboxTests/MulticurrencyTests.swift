@@ -137,7 +137,8 @@ import Testing
             #expect(created.text.contains(#""HomeTotalAmt":858.26"#))
 
             let mixed = try await api.post(
-                "invoice", #"{"CustomerRef":{"value":"\#(customer)"},"CurrencyRef":{"value":"USD"},"Line":[\#(Self.line)]}"#
+                "invoice",
+                #"{"CustomerRef":{"value":"\#(customer)"},"CurrencyRef":{"value":"USD"},"Line":[\#(Self.line)]}"#
             )
             #expect(mixed.faultCode == "6000")
             #expect(

@@ -51,7 +51,9 @@ import Testing
             #expect(try await Self.customerBalance(api) == Decimal(string: "517.50"))
 
             let memo = try await api.post(
-                "creditmemo", #"{"CustomerRef":{"value":"1"},"Line":[{"Amount":30,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"2"},"Qty":3,"UnitPrice":10}}]}"#)
+                "creditmemo",
+                #"{"CustomerRef":{"value":"1"},"Line":[{"Amount":30,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"2"},"Qty":3,"UnitPrice":10}}]}"#
+            )
             let memoId = try #require(memo.json["CreditMemo"]?["Id"]?.stringValue)
             #expect(try await Self.customerBalance(api) == Decimal(string: "487.50"))
             let voidedMemo = try await api.post("creditmemo?operation=void", #"{"Id":"\#(memoId)","SyncToken":"0"}"#)
@@ -110,7 +112,8 @@ import Testing
             #expect(p["Line"]?.arrayValue?.count == 2)
             #expect(p["Line"]?[0]?["LineEx"] != nil)
             #expect(try await Self.customerBalance(api) == Decimal(string: "367.50"))
-            #expect(try await api.get("invoice/1").json["Invoice"]?["Balance"]?.decimalValue == Decimal(string: "367.50"))
+            #expect(
+                try await api.get("invoice/1").json["Invoice"]?["Balance"]?.decimalValue == Decimal(string: "367.50"))
 
             let void = try await api.post(
                 "payment?operation=update&include=void", #"{"Id":"\#(paymentId)","SyncToken":"0","sparse":true}"#)

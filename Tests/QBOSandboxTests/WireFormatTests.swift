@@ -16,7 +16,8 @@ import Testing
         #expect(QuickBooksJSON.twoDecimals(0) == "0.00")
         #expect(QuickBooksJSON.twoDecimals(71) == "71.00")
         let value: JSONValue = [
-            "Amount": .number(try #require(Decimal(string: "337.5"))), "UnitPrice": 75, "Qty": .number(try #require(Decimal(string: "4.5"))),
+            "Amount": .number(try #require(Decimal(string: "337.5"))), "UnitPrice": 75,
+            "Qty": .number(try #require(Decimal(string: "4.5"))),
             "Note": "a \"quoted\" line\n", "Balance": 0, "Nested": ["TotalAmt": 12],
         ]
         let text = String(decoding: QuickBooksJSON.bytes(value), as: UTF8.self)
@@ -36,7 +37,7 @@ import Testing
             #expect(created.text.contains(#""TotalAmt":1168.50"#))
             #expect(created.text.contains(#""Balance":1168.50"#))
             #expect(created.text.contains(#""Amount":1168.50"#))
-            #expect(created.text.contains(#""UnitPrice":389.5,"#))
+            #expect(created.text.contains(#""UnitPrice":389.5}"#))
             #expect(created.text.contains(#""Qty":3,"#))
             #expect(created.text.contains(#""TotalTax":0}"#))
             #expect(created.json["Invoice"]?["TotalAmt"]?.decimalValue == Decimal(string: "1168.50"))
@@ -57,6 +58,62 @@ import Testing
         }
     }
 
+    /// Amounts sent with more than two decimals are kept at cents (half away from zero), so no
+    /// reply ever shows a third decimal and balances add up; amounts beyond Intuit's "10.5
+    /// format" are refused with 2010 and nothing is written.
+    @Test func amountsAreKeptAtCentsAndOversizedOnesAreRefused() async throws {
+        try await withSandbox { api in
+            let invoice = try await api.post(
+                "invoice",
+                #"{"CustomerRef":{"value":"1"},"Line":[{"Amount":10.125,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"2"}}},{"Amount":"0.005","DetailType":"DiscountLineDetail","DiscountLineDetail":{"PercentBased":false}}]}"#
+            )
+            #expect(invoice.status == 200)
+            let inv = try #require(invoice.json["Invoice"]?.objectValue)
+            let invoiceId = try #require(inv["Id"]?.stringValue)
+            #expect(inv["Line"]?[0]?["Amount"]?.decimalValue == Decimal(string: "10.13"))
+            #expect(inv["Line"]?[2]?["Amount"]?.decimalValue == Decimal(string: "0.01"))
+            #expect(inv["TotalAmt"]?.decimalValue == Decimal(string: "10.12"))
+            #expect(invoice.text.contains(#""TotalAmt":10.12,"#))
+
+            let payment = try await api.post(
+                "payment",
+                #"{"CustomerRef":{"value":"1"},"TotalAmt":10.115,"Line":[{"Amount":10.124,"LinkedTxn":[{"TxnId":"\#(invoiceId)","TxnType":"Invoice"}]}]}"#
+            )
+            #expect(payment.status == 200)
+            let p = try #require(payment.json["Payment"]?.objectValue)
+            #expect(p["TotalAmt"]?.decimalValue == Decimal(string: "10.12"))
+            #expect(p["Line"]?[0]?["Amount"]?.decimalValue == Decimal(string: "10.12"))
+            #expect(p["UnappliedAmt"]?.decimalValue == 0)
+            #expect(try await api.get("invoice/\(invoiceId)").json["Invoice"]?["Balance"]?.decimalValue == 0)
+
+            let line =
+                #"{"Amount":AMOUNT,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"2"}}}"#
+            for amount in ["1.123456", "12345678901", "-12345678901.5"] {
+                let refused = try await api.post(
+                    "invoice",
+                    #"{"CustomerRef":{"value":"1"},"Line":[\#(line.replacingOccurrences(of: "AMOUNT", with: amount))]}"#
+                )
+                #expect(refused.status == 400, "\(amount)")
+                #expect(refused.faultCode == "2010", "\(amount)")
+                #expect(refused.json["Fault"]?["Error"]?.arrayValue?.first?["element"] == "Line.Amount")
+            }
+            let bigPayment = try await api.post(
+                "payment", #"{"CustomerRef":{"value":"1"},"TotalAmt":5.000001}"#)
+            #expect(bigPayment.faultCode == "2010")
+            #expect(bigPayment.json["Fault"]?["Error"]?.arrayValue?.first?["element"] == "TotalAmt")
+            let largest = try await api.post(
+                "invoice",
+                #"{"CustomerRef":{"value":"1"},"Line":[\#(line.replacingOccurrences(of: "AMOUNT", with: "9999999999.99499"))]}"#
+            )
+            #expect(largest.status == 200)
+            #expect(largest.json["Invoice"]?["TotalAmt"]?.decimalValue == Decimal(string: "9999999999.99"))
+            let invoices = try await api.query("select count(*) from Invoice")
+            #expect(invoices.json["QueryResponse"]?["totalCount"]?.decimalValue == 3)
+            let payments = try await api.query("select count(*) from Payment")
+            #expect(payments.json["QueryResponse"]?["totalCount"]?.decimalValue == 1)
+        }
+    }
+
     @Test func paymentLinesCarryLineExAsRecordedResponsesDo() async throws {
         try await withSandbox { api in
             let first = try await api.post(
@@ -74,10 +131,11 @@ import Testing
                 #expect(entry["globalScope"] == true)
                 #expect(entry["typeSubstituted"] == false)
             }
-            #expect(entries.map { $0["value"] } == [
-                ["Name": "txnId", "Value": "1"], ["Name": "txnOpenBalance", "Value": "517.50"],
-                ["Name": "txnReferenceNumber", "Value": "RSRE_000150"],
-            ])
+            #expect(
+                entries.map { $0["value"] } == [
+                    ["Name": "txnId", "Value": "1"], ["Name": "txnOpenBalance", "Value": "517.50"],
+                    ["Name": "txnReferenceNumber", "Value": "RSRE_000150"],
+                ])
             let firstId = try #require(first.json["Payment"]?["Id"]?.stringValue)
 
             let second = try await api.post(
@@ -132,7 +190,8 @@ import Testing
             let payments = try await api.query("select count(*) from Payment")
             #expect(payments.json["QueryResponse"]?["totalCount"]?.decimalValue == 0)
 
-            let void = try await api.post("invoice?operation=void&requestid=shared-1", #"{"Id":"\#(invoiceId)","SyncToken":"0"}"#)
+            let void = try await api.post(
+                "invoice?operation=void&requestid=shared-1", #"{"Id":"\#(invoiceId)","SyncToken":"0"}"#)
             #expect(void.faultCode == "600")
             let batch = try await api.post(
                 "batch?requestid=shared-1", #"{"BatchItemRequest":[{"bId":"1","Query":"select * from Term"}]}"#)

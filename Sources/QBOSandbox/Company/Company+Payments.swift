@@ -10,7 +10,9 @@ extension Company {
         }
         obj["CustomerRef"] = namedRef(customer, nameKey: "DisplayName")
         try applyTransactionCurrency(&obj, customer: customer, existing: existing)
-        guard let total = obj["TotalAmt"]?.looseDecimal else { throw QBOFault.required("TotalAmt") }
+        guard let total = try Company.money(obj["TotalAmt"], path: "TotalAmt") else {
+            throw QBOFault.required("TotalAmt")
+        }
         try checkLength(obj, "PrivateNote", max: 4000)
         let paymentId = existing?["Id"]?.stringValue
         var invoicesApplied = Decimal(0)
@@ -19,7 +21,7 @@ extension Company {
         var lines: [JSONValue] = []
         for value in obj["Line"]?.arrayValue ?? [] {
             guard var line = value.objectValue else { throw QBOFault.requestBody("Line") }
-            let amount = line["Amount"]?.looseDecimal ?? 0
+            let amount = try Company.money(line["Amount"], path: "Line.Amount") ?? 0
             if amount < 0 {
                 throw QBOFault.businessValidation(
                     "Payment line amounts must not be negative (\(amount)); a credit memo is applied with a positive amount."

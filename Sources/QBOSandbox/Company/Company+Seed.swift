@@ -15,8 +15,9 @@ public struct SeedOptions: Sendable, Equatable {
     /// `Preferences.CurrencyPrefs.HomeCurrency`, an ISO 4217 code.
     public var homeCurrency: String
 
-    public init(level: Level = .demo, customTxnNumbers: Bool = true, multiCurrency: Bool = false, homeCurrency: String = "USD")
-    {
+    public init(
+        level: Level = .demo, customTxnNumbers: Bool = true, multiCurrency: Bool = false, homeCurrency: String = "USD"
+    ) {
         self.level = level
         self.customTxnNumbers = customTxnNumbers
         self.multiCurrency = multiCurrency
@@ -60,7 +61,8 @@ extension Company {
                 "DefaultTerms": ["value": "3"], "ETransactionEnabledStatus": "NotApplicable",
             ],
             "CurrencyPrefs": [
-                "MultiCurrencyEnabled": .bool(seed.multiCurrency), "HomeCurrency": ["value": .string(seed.homeCurrency)],
+                "MultiCurrencyEnabled": .bool(seed.multiCurrency),
+                "HomeCurrency": ["value": .string(seed.homeCurrency)],
             ],
             "TaxPrefs": ["UsingSalesTax": false],
         ]
