@@ -152,7 +152,7 @@ import Testing
 
             let paid = try await api.post(
                 "payment",
-                #"{"CustomerRef":{"value":"\#(customer)"},"TotalAmt":500,"ExchangeRate":0.75,"Line":[{"Amount":500,"LinkedTxn":[{"TxnId":"\#(invoiceId)","TxnType":"Invoice"}]}]}"#
+                #"{"CustomerRef":{"value":"\#(customer)"},"TotalAmt":500,"ExchangeRate":0.75,"HomeTotalAmt":999,"Line":[{"Amount":500,"LinkedTxn":[{"TxnId":"\#(invoiceId)","TxnType":"Invoice"}]}]}"#
             )
             #expect(paid.status == 200)
             let payment = try #require(paid.json["Payment"]?.objectValue)

@@ -81,6 +81,11 @@ import Testing
                 #expect(
                     refused.json["Fault"]?["Error"]?.arrayValue?.first?["Detail"]?.stringValue?.contains(
                         "Payment \(payment)") == true)
+                // Intuit: "You must unlink any linked transactions ... before deleting it."
+                let notDeleted = try await api.post(
+                    "\(resource)?operation=delete", #"{"Id":"\#(id)","SyncToken":"1"}"#)
+                #expect(notDeleted.status == 400)
+                #expect(notDeleted.faultCode == "6000")
             }
             let invoice = try #require(try await api.get("invoice/1").json["Invoice"]?.objectValue)
             #expect(invoice["SyncToken"] == "1")

@@ -10,6 +10,8 @@ extension Company {
         }
         obj["CustomerRef"] = namedRef(customer, nameKey: "DisplayName")
         try applyTransactionCurrency(&obj, customer: customer, existing: existing)
+        // Home-currency amounts are Invoice and CreditMemo fields; a Payment has none.
+        for key in ["HomeTotalAmt", "HomeBalance"] { obj[key] = nil }
         guard let total = try Company.money(obj["TotalAmt"], path: "TotalAmt") else {
             throw QBOFault.required("TotalAmt")
         }
