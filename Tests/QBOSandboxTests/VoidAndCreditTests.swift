@@ -197,4 +197,30 @@ import Testing
             #expect(try await Self.customerBalance(api) == Decimal(string: "417.50"))
         }
     }
+
+    /// qbo-api.md 10.5 (UNCONFIRMED at Intuit): the sandbox keeps what a payment applies when its
+    /// invoice is edited below it; the invoice's Balance goes negative (the customer's credit).
+    @Test func anInvoiceEditedBelowItsPaymentsKeepsThemAndShowsANegativeBalance() async throws {
+        try await withSandbox { api in
+            let paid = try await api.post(
+                "payment",
+                #"{"CustomerRef":{"value":"1"},"TotalAmt":500,"Line":[{"Amount":500,"LinkedTxn":[{"TxnId":"1","TxnType":"Invoice"}]}]}"#
+            )
+            let payment = try #require(paid.json["Payment"]?.objectValue)
+            #expect(try await Self.customerBalance(api) == Decimal(string: "17.50"))
+            let edited = try await api.post(
+                "invoice",
+                #"{"Id":"1","SyncToken":"1","sparse":true,"Line":[{"Amount":100,"DetailType":"SalesItemLineDetail","SalesItemLineDetail":{"ItemRef":{"value":"2"}}}]}"#
+            )
+            #expect(edited.status == 200)
+            #expect(edited.json["Invoice"]?["TotalAmt"]?.decimalValue == 100)
+            #expect(edited.json["Invoice"]?["Balance"]?.decimalValue == -400)
+            let reread = try #require(
+                try await api.get("payment/\(payment["Id"]?.stringValue ?? "")").json["Payment"]?.objectValue)
+            #expect(reread["Line"]?[0]?["Amount"]?.decimalValue == 500)
+            #expect(reread["UnappliedAmt"]?.decimalValue == 0)
+            #expect(reread["SyncToken"] == "0")
+            #expect(try await Self.customerBalance(api) == -400)
+        }
+    }
 }
