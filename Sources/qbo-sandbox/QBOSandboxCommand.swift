@@ -35,6 +35,12 @@ struct QBOSandboxCommand: AsyncParsableCommand {
     @Option(help: "What new and reset companies hold: none, standard or demo.")
     var seed: String = "demo"
 
+    @Flag(help: "New and reset companies have multicurrency on (Preferences.CurrencyPrefs.MultiCurrencyEnabled).")
+    var multicurrency = false
+
+    @Option(name: .customLong("home-currency"), help: "Home currency (ISO 4217 code) of new and reset companies.")
+    var homeCurrency: String = "USD"
+
     @Flag(help: "Log requests and server events to stderr.")
     var verbose = false
 
@@ -46,6 +52,9 @@ struct QBOSandboxCommand: AsyncParsableCommand {
         guard SeedOptions.Level(rawValue: seed) != nil else {
             throw ValidationError("--seed must be none, standard or demo")
         }
+        guard SeedOptions.isCurrencyCode(homeCurrency.uppercased()) else {
+            throw ValidationError("--home-currency must be an ISO 4217 currency code, such as USD or CAD")
+        }
     }
 
     func run() async throws {
@@ -55,7 +64,9 @@ struct QBOSandboxCommand: AsyncParsableCommand {
         let configuration = SandboxConfiguration(
             enforceLimits: limits == "qbo", timeScale: timeScale, latencyMs: latency,
             stateDirectory: state.map { URL(fileURLWithPath: $0, isDirectory: true) },
-            seed: SeedOptions(level: SeedOptions.Level(rawValue: seed) ?? .demo))
+            seed: SeedOptions(
+                level: SeedOptions.Level(rawValue: seed) ?? .demo, multiCurrency: multicurrency,
+                homeCurrency: homeCurrency.uppercased()))
         let server = SandboxServer(configuration: configuration, host: host, port: port, logger: logger)
         let host = self.host
         try await server.run { port in

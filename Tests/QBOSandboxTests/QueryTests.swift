@@ -87,18 +87,41 @@ import Testing
         }
     }
 
-    @Test func maxResultsIsCappedAtOneThousand() async throws {
+    @Test func maxResultsAboveOneThousandIsRefusedAsQuickBooksDoes() async throws {
         let company = Company(realmId: "1")
         let options = WriteOptions(now: Date(), time: CompanyTime())
         company.seed(SeedOptions(level: .standard), options)
         for i in 0..<1005 {
             _ = try company.create(.classKind, ["Name": .string("Class \(i)")], options)
         }
-        let page = try company.query("select * from Class MAXRESULTS 5000", time: CompanyTime())
+        #expect(throws: QBOFault.queryInvalid("value 5000 is too large. Max allowed value is 1000")) {
+            try company.query("select * from Class MAXRESULTS 5000", time: CompanyTime())
+        }
+        let page = try company.query("select * from Class MAXRESULTS 1000", time: CompanyTime())
         #expect(page["maxResults"]?.decimalValue == 1000)
         let rest = try company.query("select * from Class STARTPOSITION 1001 MAXRESULTS 1000", time: CompanyTime())
         #expect(rest["maxResults"]?.decimalValue == 5)
         let defaultPage = try company.query("select * from Class", time: CompanyTime())
         #expect(defaultPage["maxResults"]?.decimalValue == 100)
+    }
+
+    /// Recorded by ruckus/quickbooks-ruby#24: "Invalid query: QueryValidationError: value 1500
+    /// is too large. Max allowed value is 1000", as an HTTP 400 fault (also inside a batch).
+    @Test func maxResultsOverOneThousandAnswersTheQueryValidationFault() async throws {
+        try await withSandbox { api in
+            let r = try await api.query("select * from Customer MAXRESULTS 1500")
+            #expect(r.status == 400)
+            let error = try #require(r.json["Fault"]?["Error"]?.arrayValue?.first)
+            #expect(error["code"] == "4001")
+            #expect(error["Message"] == "Invalid query")
+            #expect(error["Detail"] == "QueryValidationError: value 1500 is too large. Max allowed value is 1000")
+            #expect(r.json["Fault"]?["type"] == "ValidationFault")
+            let ok = try await api.query("select * from Customer STARTPOSITION 1 MAXRESULTS 1000")
+            #expect(ok.status == 200)
+            let batch = try await api.post(
+                "batch", #"{"BatchItemRequest":[{"bId":"q","Query":"select * from Item MAXRESULTS 1001"}]}"#)
+            let item = batch.json["BatchItemResponse"]?.arrayValue?.first
+            #expect(item?["Fault"]?["Error"]?.arrayValue?.first?["code"] == "4001")
+        }
     }
 }

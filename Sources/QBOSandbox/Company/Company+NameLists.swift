@@ -51,7 +51,7 @@ extension Company {
             }
         }
         if obj["Active"]?.looseBool == nil { obj["Active"] = true }
-        if obj["CurrencyRef"] == nil { obj["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
+        try applyNameCurrency(&obj, existing: id.flatMap { objects[kind.name]?[$0] })
         if kind == .customer {
             if obj["Taxable"]?.looseBool == nil { obj["Taxable"] = false }
             if obj["Job"]?.looseBool == nil { obj["Job"] = false }
@@ -115,7 +115,7 @@ extension Company {
             obj["Classification"] = .string(Company.classification(ofAccountType: type))
             if obj["CurrentBalance"]?.looseDecimal == nil { obj["CurrentBalance"] = 0 }
             if obj["CurrentBalanceWithSubAccounts"]?.looseDecimal == nil { obj["CurrentBalanceWithSubAccounts"] = 0 }
-            if obj["CurrencyRef"] == nil { obj["CurrencyRef"] = ["value": "USD", "name": "United States Dollar"] }
+            if obj["CurrencyRef"] == nil { obj["CurrencyRef"] = Company.currencyRef(homeCurrency) }
         case .term:
             if nonEmptyString(obj["Type"]) == nil { obj["Type"] = "STANDARD" }
             if obj["DueDays"]?.looseDecimal == nil, obj["Type"]?.stringValue == "STANDARD" { obj["DueDays"] = 0 }

@@ -11,6 +11,7 @@ extension Company {
             throw QBOFault.required("CustomerRef")
         }
         obj["CustomerRef"] = namedRef(customer, nameKey: "DisplayName")
+        try applyTransactionCurrency(&obj, customer: customer, existing: existing)
         try checkLength(obj, "PrivateNote", max: 4000)
         if let memo = obj["CustomerMemo"]?["value"]?.stringValue, memo.count > 1000 {
             throw QBOFault.tooLong("CustomerMemo", max: 1000, supplied: memo.count)
@@ -71,12 +72,13 @@ extension Company {
                 detail["ItemRef"] = namedRef(item)
                 let qty = detail["Qty"]?.looseDecimal ?? 0
                 let price = detail["UnitPrice"]?.looseDecimal ?? 0
-                var amount = line["Amount"]?.looseDecimal
+                var amount = try Company.money(line["Amount"], path: "Line.Amount")
                 if amount == nil, qty != 0, price != 0 { amount = roundCents(qty * price) }
                 guard let amount else { throw QBOFault.required("Line.Amount") }
-                if qty != 0, price != 0, roundCents(qty * price) != roundCents(amount) {
+                if qty != 0, price != 0, roundCents(qty * price) != amount {
                     throw QBOFault.amountCalculation(
-                        "Supplied value: Amount=\(amount), UnitPrice=\(price), Qty=\(qty)")
+                        "Supplied value: Amount=\(line["Amount"]?.looseDecimal ?? amount), UnitPrice=\(price), Qty=\(qty)"
+                    )
                 }
                 if qty != 0, detail["UnitPrice"] == nil || price == 0 {
                     var q = amount / qty
@@ -94,9 +96,9 @@ extension Company {
                 {
                     detail["ClassRef"] = namedRef(cls)
                 }
-                line["Amount"] = .number(roundCents(amount))
+                line["Amount"] = .number(amount)
                 line["SalesItemLineDetail"] = .object(detail)
-                subTotal += roundCents(amount)
+                subTotal += amount
             } else if detailType == "DescriptionOnly" {
                 if line["DescriptionLineDetail"] == nil { line["DescriptionLineDetail"] = .object(JSONObject()) }
             } else {
@@ -109,7 +111,7 @@ extension Company {
         outLines.append(["Amount": .number(subTotal), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": [:]])
         for var line in discountLines {
             var detail = line["DiscountLineDetail"]?.objectValue ?? JSONObject()
-            var amount = line["Amount"]?.looseDecimal ?? 0
+            var amount = try Company.money(line["Amount"], path: "Line.Amount") ?? 0
             if detail["PercentBased"]?.looseBool == true, let pct = detail["DiscountPercent"]?.looseDecimal {
                 amount = roundCents(subTotal * pct / 100)
             }
@@ -165,7 +167,6 @@ extension Company {
             if let addr = customer[key] { obj[key] = addr }
         }
         if let email = customer["PrimaryEmailAddr"], obj["BillEmail"] == nil { obj["BillEmail"] = email }
-        obj["CurrencyRef"] = obj["CurrencyRef"] ?? ["value": "USD", "name": "United States Dollar"]
         if nonEmptyString(obj["PrintStatus"]) == nil { obj["PrintStatus"] = "NotSet" }
         if nonEmptyString(obj["EmailStatus"]) == nil { obj["EmailStatus"] = "NotSet" }
         obj["CustomField"] = .array(customFields(obj["CustomField"]?.arrayValue ?? []))
@@ -180,6 +181,7 @@ extension Company {
             obj["RemainingCredit"] = .number(total - applied)
             obj["Balance"] = .number(total - applied)
         }
+        applyHomeAmounts(&obj)
     }
 
     /// DocNumber: ≤ 21, 6140 on duplicates when custom numbers are on, auto-numbered when off.

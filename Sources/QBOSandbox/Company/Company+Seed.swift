@@ -10,11 +10,22 @@ public struct SeedOptions: Sendable, Equatable {
     public var level: Level
     /// `Preferences.SalesFormsPrefs.CustomTxnNumbers` (on, so PortBooks can set DocNumbers).
     public var customTxnNumbers: Bool
+    /// `Preferences.CurrencyPrefs.MultiCurrencyEnabled` (off, QuickBooks' default).
+    public var multiCurrency: Bool
+    /// `Preferences.CurrencyPrefs.HomeCurrency`, an ISO 4217 code.
+    public var homeCurrency: String
 
-    public init(level: Level = .demo, customTxnNumbers: Bool = true) {
+    public init(
+        level: Level = .demo, customTxnNumbers: Bool = true, multiCurrency: Bool = false, homeCurrency: String = "USD"
+    ) {
         self.level = level
         self.customTxnNumbers = customTxnNumbers
+        self.multiCurrency = multiCurrency
+        self.homeCurrency = homeCurrency
     }
+
+    /// Whether `code` can be a home currency (an ISO 4217 code).
+    public static func isCurrencyCode(_ code: String) -> Bool { CurrencyNames.isKnown(code) }
 }
 
 extension Company {
@@ -49,7 +60,10 @@ extension Company {
                 "AllowDiscount": true, "AllowShipping": false, "AutoApplyCredit": false, "AutoApplyPayments": false,
                 "DefaultTerms": ["value": "3"], "ETransactionEnabledStatus": "NotApplicable",
             ],
-            "CurrencyPrefs": ["MultiCurrencyEnabled": false, "HomeCurrency": ["value": "USD"]],
+            "CurrencyPrefs": [
+                "MultiCurrencyEnabled": .bool(seed.multiCurrency),
+                "HomeCurrency": ["value": .string(seed.homeCurrency)],
+            ],
             "TaxPrefs": ["UsingSalesTax": false],
         ]
         let info: JSONValue = [

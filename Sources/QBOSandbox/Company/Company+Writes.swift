@@ -91,22 +91,32 @@ extension Company {
             obj["UnappliedAmt"] = 0
             obj["Line"] = .array([])
         } else {
-            let lines = (existing["Line"]?.arrayValue ?? []).map { line -> JSONValue in
-                guard var l = line.objectValue else { return line }
-                if l["Amount"] != nil { l["Amount"] = 0 }
-                return .object(l)
-            }
-            obj["Line"] = .array(lines)
+            // "All amounts and quantities are zeroed" (Intuit's void example shows "Qty": 0);
+            // UnitPrice, a rate, is kept.
+            obj["Line"] = .array((existing["Line"]?.arrayValue ?? []).map(Company.voidedLine))
             obj["Balance"] = 0
             if kind == .creditMemo { obj["RemainingCredit"] = 0 }
+            if obj["Deposit"] != nil { obj["Deposit"] = 0 }
             if var tax = obj["TxnTaxDetail"]?.objectValue {
                 tax["TotalTax"] = 0
                 obj["TxnTaxDetail"] = .object(tax)
             }
+            applyHomeAmounts(&obj)
         }
         store(kind, obj)
         afterChange(kind, old: existing, new: obj, options)
         return obj
+    }
+
+    /// One line of a voided invoice or credit memo: its amount and quantity zeroed.
+    private static func voidedLine(_ line: JSONValue) -> JSONValue {
+        guard var l = line.objectValue else { return line }
+        if l["Amount"] != nil { l["Amount"] = 0 }
+        if var detail = l["SalesItemLineDetail"]?.objectValue, detail["Qty"] != nil {
+            detail["Qty"] = 0
+            l["SalesItemLineDetail"] = .object(detail)
+        }
+        return .object(l)
     }
 
     /// Validates and completes an object for create or update, without storing it.
@@ -124,7 +134,11 @@ extension Company {
         case .invoice, .creditMemo:
             try completeSalesTransaction(kind, &obj, existing: existing, options)
         case .payment: try completePayment(&obj, existing: existing, options)
-        case .preferences, .companyInfo: break
+        case .preferences:
+            // CurrencyPrefs is read-only through the API (Intuit API ref preferences); the test
+            // API's reset turns multicurrency on.
+            if let existing { obj["CurrencyPrefs"] = existing["CurrencyPrefs"] }
+        case .companyInfo: break
         default: throw QBOFault.unsupportedOperation("Operation Update is not supported for \(kind.name)")
         }
         return obj

@@ -12,7 +12,8 @@ final class Company {
     var counters: [String: Int] = [:]
     /// Entity name → Id → `LastUpdatedTime` of the delete, for CDC stubs and 610 answers.
     var deleted: [String: [String: String]] = [:]
-    /// `requestid` → the first response it got (replayed verbatim, even after deletes).
+    /// `requestid` → the first response it got (replayed verbatim, even after deletes) and the
+    /// endpoint it was sent to.
     var replies: [String: StoredReply] = [:]
     /// Highest numeric DocNumber seen per entity, for auto-numbering.
     var docNumberHigh: [String: Int] = [:]
@@ -140,6 +141,9 @@ final class Company {
 struct StoredReply: Sendable, Equatable {
     var status: Int
     var body: JSONValue
+    /// `APIRequest.replayEndpoint` of the first request; nil in state saved before it was kept
+    /// (such a reply is replayed on any endpoint, as before).
+    var endpoint: String?
     /// The body's text, once `--state` has saved it (each reply is written for saving once).
     var savedText: String?
 }

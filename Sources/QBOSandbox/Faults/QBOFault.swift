@@ -154,6 +154,18 @@ public struct QBOFault: Error, Sendable, Equatable {
             detail: "Batch size of \(count) exceeds the maximum allowed 30 items")
     }
 
+    /// A `requestid` already used for a request to another endpoint. Intuit lists code 600
+    /// "Duplicate Request ID" ("The request ID you're trying to use already exists") without
+    /// saying when it is sent; the sandbox sends it instead of replaying another request's
+    /// reply (docs/qbo-sandbox.md, decisions).
+    static func duplicateRequestID(_ requestId: String, firstSentTo endpoint: String) -> QBOFault {
+        QBOFault(
+            code: "600", message: "Duplicate Request ID",
+            detail:
+                "Duplicate Request ID : The request ID you're trying to use already exists. requestid \(requestId) was first sent with \(endpoint); use a new request ID for a different request."
+        )
+    }
+
     static func systemFailure() -> QBOFault {
         QBOFault(
             code: "10000", message: "An application error has occurred while processing your request",

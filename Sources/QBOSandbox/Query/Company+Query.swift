@@ -2,11 +2,19 @@ import Foundation
 import PortBooksJSON
 
 extension Company {
+    /// The most rows one query answers (`MAXRESULTS` above it is refused).
+    static let maxPageSize = 1000
+
     /// Runs a query and returns the `QueryResponse` object (without the envelope).
     func query(_ text: String, time: CompanyTime) throws(QBOFault) -> JSONValue {
         let stmt = try QueryParser.parse(text)
         guard let kind = EntityKind.named(stmt.entity) else {
             throw QBOFault.queryInvalid("invalid context declaration: \(stmt.entity)")
+        }
+        // Observed: "Invalid query: QueryValidationError: value 1500 is too large. Max allowed
+        // value is 1000" (ruckus/quickbooks-ruby#24).
+        if let asked = stmt.maxResults, asked > Company.maxPageSize {
+            throw QBOFault.queryInvalid("value \(asked) is too large. Max allowed value is \(Company.maxPageSize)")
         }
         var rows = candidates(kind, stmt.conditions)
         let mentionsActive = stmt.conditions.contains { $0.field.lowercased() == "active" }
@@ -28,7 +36,7 @@ extension Company {
             return (Int(a["Id"]?.stringValue ?? "") ?? 0) < (Int(b["Id"]?.stringValue ?? "") ?? 0)
         }
         let start = max(1, stmt.startPosition ?? 1)
-        let maxResults = min(1000, max(0, stmt.maxResults ?? 100))
+        let maxResults = max(0, stmt.maxResults ?? 100)
         let page = Array(rows.dropFirst(start - 1).prefix(maxResults))
         guard !page.isEmpty else { return .object(JSONObject()) }
         var items = page

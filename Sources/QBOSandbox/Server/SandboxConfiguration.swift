@@ -56,8 +56,9 @@ public struct SandboxReply: Sendable, Equatable {
         self.headers = headers
     }
 
+    /// A JSON reply, written as QuickBooks writes JSON (money at two decimals: ``QuickBooksJSON``).
     static func json(_ value: JSONValue, status: Int = 200) -> SandboxReply {
-        SandboxReply(status: status, contentType: "application/json;charset=UTF-8", body: value.serializedBytes())
+        SandboxReply(status: status, contentType: "application/json;charset=UTF-8", body: QuickBooksJSON.bytes(value))
     }
 
     /// A JSON reply whose body is written by `serialized()`.
@@ -71,7 +72,7 @@ public struct SandboxReply: Sendable, Equatable {
     func serialized() -> SandboxReply {
         guard let value = pendingJSON else { return self }
         var reply = self
-        reply.body = value.serializedBytes()
+        reply.body = QuickBooksJSON.bytes(value)
         reply.pendingJSON = nil
         return reply
     }
@@ -102,6 +103,19 @@ struct APIRequest: Sendable {
     /// A create/update/delete/void (the kind of request `requestid` and dropAfterCommit apply to).
     var isWrite: Bool {
         method == "POST" && segments.count == 1 && !["query", "batch", "cdc"].contains(segments[0].lowercased())
+    }
+
+    /// What a `requestid` is remembered for: method, resource and operation
+    /// (`POST invoice`, `POST invoice?operation=void`, `POST payment?operation=update&include=void`,
+    /// `POST batch`). The same id sent to another endpoint is refused (code 600), never answered
+    /// with the other request's stored reply.
+    var replayEndpoint: String {
+        var name = "\(method) \(segments.map { $0.lowercased() }.joined(separator: "/"))"
+        var options: [String] = []
+        if let op = query["operation"] { options.append("operation=\(op.lowercased())") }
+        if let include = query["include"] { options.append("include=\(include.lowercased())") }
+        if !options.isEmpty { name += "?" + options.joined(separator: "&") }
+        return name
     }
 
     /// Stats key: `POST invoice`, `GET invoice/{id}`, `POST invoice?operation=void`, `GET query`.

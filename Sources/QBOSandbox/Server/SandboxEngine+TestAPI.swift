@@ -10,8 +10,9 @@ extension SandboxEngine {
 
     /// `POST /_sandbox/reset`: with no body, every company is dropped and the default realm
     /// re-seeded, and stats, faults and throttle windows start over. A body may name `realms`
-    /// (only those are reset, stats kept), the `seed` level (`none`, `standard`, `demo`) and
-    /// `customTxnNumbers`. OAuth clients and tokens survive a reset.
+    /// (only those are reset, stats kept), the `seed` level (`none`, `standard`, `demo`),
+    /// `customTxnNumbers`, `multiCurrency` and `homeCurrency` (an ISO 4217 code). OAuth clients
+    /// and tokens survive a reset.
     func reset(body: [UInt8]) -> SandboxReply {
         var seed = configuration.seed
         var realms: [String]? = nil
@@ -26,6 +27,13 @@ extension SandboxEngine {
                 seed.level = l
             }
             if let custom = obj["customTxnNumbers"]?.looseBool { seed.customTxnNumbers = custom }
+            if let multi = obj["multiCurrency"]?.looseBool { seed.multiCurrency = multi }
+            if let home = obj["homeCurrency"] {
+                guard let code = home.stringValue?.uppercased(), SeedOptions.isCurrencyCode(code) else {
+                    return .json(["error": "homeCurrency must be an ISO 4217 currency code"], status: 400)
+                }
+                seed.homeCurrency = code
+            }
             if let list = obj["realms"]?.arrayValue { realms = list.compactMap { nonEmptyString($0) } }
             if let one = nonEmptyString(obj["realm"]) { realms = (realms ?? []) + [one] }
         }
@@ -48,7 +56,8 @@ extension SandboxEngine {
         let names = (realms ?? [configuration.defaultRealm]).map { JSONValue.string($0) }
         return .json([
             "realms": .array(names), "seed": .string(seed.level.rawValue),
-            "customTxnNumbers": .bool(seed.customTxnNumbers),
+            "customTxnNumbers": .bool(seed.customTxnNumbers), "multiCurrency": .bool(seed.multiCurrency),
+            "homeCurrency": .string(seed.homeCurrency),
         ])
     }
 

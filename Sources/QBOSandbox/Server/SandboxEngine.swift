@@ -177,6 +177,9 @@ public actor SandboxEngine {
                     ))
             }
             if let stored = company.replies[rid] {
+                if let endpoint = stored.endpoint, endpoint != request.replayEndpoint {
+                    return render(.duplicateRequestID(rid, firstSentTo: endpoint))
+                }
                 return .deferredJSON(stored.body, status: stored.status)
             }
         }
@@ -190,7 +193,8 @@ public actor SandboxEngine {
             (200..<300).contains(reply.status)
         {
             company.replies[rid] = StoredReply(
-                status: reply.status, body: reply.pendingJSON ?? (try? JSONValue.decode(reply.body)) ?? .null)
+                status: reply.status, body: reply.pendingJSON ?? (try? JSONValue.decode(reply.body)) ?? .null,
+                endpoint: request.replayEndpoint)
             company.dirty = true
         }
         return reply

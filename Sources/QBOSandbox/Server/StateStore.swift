@@ -88,7 +88,9 @@ extension Company {
         for (rid, r) in replies {
             let text = r.savedText ?? String(decoding: r.body.serializedBytes(), as: UTF8.self)
             if r.savedText == nil { replies[rid]?.savedText = text }
-            reps[rid] = ["status": .number(Decimal(r.status)), "body": .string(text)]
+            var saved: JSONObject = ["status": .number(Decimal(r.status)), "body": .string(text)]
+            if let endpoint = r.endpoint { saved["endpoint"] = .string(endpoint) }
+            reps[rid] = .object(saved)
         }
         var counts = JSONObject()
         for (k, v) in counters { counts[k] = .number(Decimal(v)) }
@@ -120,7 +122,8 @@ extension Company {
         for (rid, r) in value["replies"]?.objectValue?.pairs ?? [] {
             if let text = r["body"]?.stringValue, let body = try? JSONValue.decode(text) {
                 c.replies[rid] = StoredReply(
-                    status: Int(r["status"]?.looseDecimal?.description ?? "200") ?? 200, body: body, savedText: text)
+                    status: Int(r["status"]?.looseDecimal?.description ?? "200") ?? 200, body: body,
+                    endpoint: r["endpoint"]?.stringValue, savedText: text)
             }
         }
         c.rebuildLinks()
