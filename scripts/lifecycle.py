@@ -20,6 +20,8 @@ record PortBooks manages:
 - every payment is there once with PortPro's amount, applied to the right invoices;
 - each customer's `Balance` is what Intuit's definition gives: its open invoices' balances
   less its unapplied credit (credit memos' remaining credit and payments' unapplied amounts);
+- every customer and invoice is in PortPro's currency (`--multicurrency`: the company has
+  multicurrency on, and the CAD customer's records are booked in CAD);
 - problems.csv holds exactly what the company makes inevitable: the CAD customer while
   multicurrency is off (`currency-not-enabled`), and its records waiting on it.
 
@@ -314,6 +316,9 @@ def audit(world, url, realm, project, day, result, multicurrency):
             result.fail(day, f"customer {c['company_name']} is not in QuickBooks")
             continue
         customers[cid] = obj
+        currency = (obj.get("CurrencyRef") or {}).get("value", "USD")
+        if currency != c["currency"]:
+            result.fail(day, f"customer {c['company_name']} is in {currency} in QuickBooks, {c['currency']} in PortPro")
     invoices = {}
     for iid, i in world.invoices.items():
         obj = one("Invoice", "DocNumber", i["number"], f"invoice {i['number']}")
@@ -332,6 +337,10 @@ def audit(world, url, realm, project, day, result, multicurrency):
             result.fail(day, f"invoice {i['number']} is not in QuickBooks")
             continue
         invoices[iid] = obj
+        currency = (obj.get("CurrencyRef") or {}).get("value", "USD")
+        if currency != world.customers[i["customer"]]["currency"]:
+            result.fail(day, f"invoice {i['number']} is in {currency} in QuickBooks, "
+                             f"{world.customers[i['customer']]['currency']} in PortPro")
         expected = i["total"] - world.paid(iid) - world.credited(iid)
         if Decimal(obj["TotalAmt"]) != i["total"]:
             result.fail(day, f"invoice {i['number']}: total {obj['TotalAmt']} in QuickBooks, {i['total']} in PortPro")
@@ -422,6 +431,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--faults", action="store_true", help="server errors, dropped answers and throttles")
     parser.add_argument("--kills", action="store_true", help="SIGKILL some syncs at random moments")
+    parser.add_argument("--multicurrency", action="store_true",
+                        help="the company has multicurrency on: the CAD customer is booked in CAD")
     parser.add_argument("--build", choices=("release", "debug"), default="debug")
     parser.add_argument("--keep", action="store_true", help="keep the project folder")
     args = parser.parse_args()
@@ -429,7 +440,7 @@ def main():
     bench.SANDBOX = os.path.join(bench.ROOT, ".build", args.build, "qbo-sandbox")
     world = PortPro(random.Random(args.seed), args.per_day)
     folder = tempfile.mkdtemp(prefix="portbooks-lifecycle-")
-    sandbox, url = bench.start_sandbox("--limits", "off")
+    sandbox, url = bench.start_sandbox("--limits", "off", *(["--multicurrency"] if args.multicurrency else []))
     result = Audit()
     try:
         project = os.path.join(folder, "project")
@@ -446,7 +457,7 @@ def main():
                 json.dump(world.export(), handle, indent=1)
             os.rename(path + ".part", path)
             runs += sync(config, args.faults, random.Random(args.seed * 1000 + day) if args.kills else None)
-            audit(world, url, realm, project, day, result, multicurrency=False)
+            audit(world, url, realm, project, day, result, multicurrency=args.multicurrency)
         if args.faults:
             bench.http(url + "/_sandbox/faults", "POST", json.dumps({k: 0 for k in FAULTS}))
         writes = bench.http(url + "/_sandbox/stats")["writes"]
@@ -463,7 +474,7 @@ def main():
               f"{len(world.payments)} payments ({over} over the amount owed, {reapplied} of them re-applied later), "
               f"{len(world.memos)} credit memos "
               f"({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}), {runs} sync runs"
-              + (", with faults" if args.faults else "") + (", with kills" if args.kills else "") + f": {len(result.failures)} mismatch(es)")
+              + (", multicurrency on" if args.multicurrency else "") + (", with faults" if args.faults else "") + (", with kills" if args.kills else "") + f": {len(result.failures)} mismatch(es)")
         for line in result.failures[:200]:
             print("  " + line)
     finally:

@@ -113,7 +113,8 @@ struct QuickBooksNames {
     private func clean(_ value: Any) -> Any {
         if let list = value as? [Any] { return list.map(clean) }
         guard var object = value as? [String: Any] else { return value }
-        for key in ["Id", "SyncToken", "MetaData", "domain", "sparse"] { object[key] = nil }
+        // LineEx repeats a line's LinkedTxn with the raw Id (txnId): the LinkedTxn is compared.
+        for key in ["Id", "SyncToken", "MetaData", "domain", "sparse", "LineEx"] { object[key] = nil }
         if var reference = object["CustomerRef"] as? [String: Any], let id = reference["value"] as? String {
             reference["value"] = customers[id] ?? "unknown customer \(id)"
             object["CustomerRef"] = reference
