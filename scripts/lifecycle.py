@@ -6,7 +6,8 @@ A seeded simulation of one carrier's billing: customers (one of them billing in 
 invoices of one to three charge sets, edited while open, voided before anything is paid,
 credit memos that go DRAFTED → APPROVED → APPLIED (or stay ISSUED as customer credit),
 payments in part, in full, across two invoices and over the amount owed (what is left
-applied later to another invoice: the payment is updated). Each day's changes
+applied later to another invoice: the payment is updated), payments voided (sometimes with
+their invoice, the same day). Each day's changes
 are written as a PortPro export (JSON drop file, the records touched that day plus a few
 re-exported unchanged) into the project's inbox, and `portbooks sync` runs. After every
 sync the audit reads QuickBooks (a qbo-sandbox, through its test API) and checks, for every
@@ -87,7 +88,8 @@ class PortPro:
     # MARK: The state PortBooks must reproduce
 
     def paid(self, iid):
-        return sum((a for p in self.payments.values() for i, a in p["apps"] if i == iid), Decimal(0))
+        return sum((a for p in self.payments.values() if not p.get("voided") for i, a in p["apps"] if i == iid),
+                   Decimal(0))
 
     def credited(self, iid):
         return sum((m["amount"] for m in self.memos.values() if m["invoice"] == iid and m["status"] == "APPLIED"),
@@ -121,6 +123,7 @@ class PortPro:
                 self.new_memo(iid)
         self.pay()
         self.apply_leftovers()
+        self.void_payment()
 
     def memos_of(self, iid):
         return [m for m in self.memos.values() if m["invoice"] == iid]
@@ -212,12 +215,28 @@ class PortPro:
                                   "ref": f"LCHK-{len(self.payments) + 1:05d}"}
             self.touched.add(("payment", pid))
 
+    def void_payment(self):
+        """PortPro voids a payment entered by mistake: its invoices owe again. Some days the same
+        day as it voids one of those invoices (the payment must come off first)."""
+        earlier = [p for p in self.payments.values() if not p.get("voided") and p["day"] < self.day]
+        if not earlier or self.rng.random() < 0.7:
+            return
+        payment = self.rng.choice(earlier)
+        payment["voided"] = True
+        self.touched.add(("payment", payment["_id"]))
+        if self.rng.random() < 0.5:
+            for iid, _ in payment["apps"]:
+                invoice = self.invoices[iid]
+                if invoice["status"] != "VOIDED" and self.paid(iid) == 0 and not self.memos_of(iid):
+                    invoice["status"] = "VOIDED"
+                    self.touched.add(("invoice", iid))
+
     def apply_leftovers(self):
         """PortPro applies what a customer paid too much to another of its open invoices: the
         payment's applications change, its amount does not."""
         for payment in self.payments.values():
             over = payment["amount"] - sum((a for _, a in payment["apps"]), Decimal(0))
-            if over <= 0 or payment["day"] == self.day or self.rng.random() < 0.5:
+            if over <= 0 or payment["day"] == self.day or payment.get("voided") or self.rng.random() < 0.5:
                 continue
             applied = {i for i, _ in payment["apps"]}
             candidates = [i for i in self.open_invoices()
@@ -276,12 +295,15 @@ class PortPro:
                 })
             else:
                 p = self.payments[rid]
-                doc["payments"].append({
+                record = {
                     "_id": rid, "caller": self.caller(p["customer"]), "paymentDate": self.date(p["day"]),
                     "amount": money(p["amount"]), "paymentMethod": "CHECK", "referenceNo": p["ref"],
                     "invoices": [{"invoiceId": i, "reference_number": self.invoices[i]["number"], "amount": money(a)}
                                  for i, a in p["apps"]],
-                })
+                }
+                if p.get("voided"):
+                    record["status"] = "VOIDED"
+                doc["payments"].append(record)
         return doc
 
 
@@ -371,6 +393,10 @@ def audit(world, url, realm, project, day, result, multicurrency):
         if p["customer"] in blocked:
             if obj:
                 result.fail(day, f"payment {p['ref']} of a blocked customer was booked")
+            continue
+        if p.get("voided"):
+            if obj and not (Decimal(obj["TotalAmt"]) == 0 and (obj.get("PrivateNote") or "").startswith("Voided")):
+                result.fail(day, f"payment {p['ref']} is VOIDED in PortPro but stands in QuickBooks ({obj['TotalAmt']})")
             continue
         if not obj:
             result.fail(day, f"payment {p['ref']} is not in QuickBooks")
@@ -470,8 +496,10 @@ def main():
         voided = sum(1 for i in world.invoices.values() if i["status"] == "VOIDED")
         over = sum(1 for p in world.payments.values() if p["over"])
         reapplied = sum(1 for p in world.payments.values() if p.get("reapplied"))
+        voided_payments = sum(1 for p in world.payments.values() if p.get("voided"))
         print(f"lifecycle: {args.days} days, {len(world.invoices)} invoices ({voided} voided), "
-              f"{len(world.payments)} payments ({over} over the amount owed, {reapplied} of them re-applied later), "
+              f"{len(world.payments)} payments ({voided_payments} voided, {over} over the amount owed, {reapplied} of them "
+              f"re-applied later), "
               f"{len(world.memos)} credit memos "
               f"({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}), {runs} sync runs"
               + (", multicurrency on" if args.multicurrency else "") + (", with faults" if args.faults else "") + (", with kills" if args.kills else "") + f": {len(result.failures)} mismatch(es)")

@@ -412,21 +412,16 @@ public final class LedgerStore: Sendable {
         }
     }
 
-    /// Records of `kind` in `states` whose PortPro id starts with `prefix` (the derived records
-    /// PortBooks stages itself, such as `credit-application:`), in ledger order.
-    public func records(kind: RecordKind, states: [RecordState], portproIDPrefix prefix: String) throws
-        -> [LedgerRecord]
-    {
+    /// The records of `kind` in `states` that are linked to a QuickBooks object, in ledger order
+    /// (few: a linked record is pending again only when PortPro changed it).
+    public func linkedRecords(kind: RecordKind, states: [RecordState]) throws -> [LedgerRecord] {
         try read { db in
             let filter = Self.kindAndStates(kind, states)
-            let pattern =
-                prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
             return try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT \(LedgerRecord.columns) FROM records WHERE \(filter.sql) AND portpro_id LIKE ? ESCAPE '\\' ORDER BY id",
-                arguments: filter.arguments + [pattern]
+                    "SELECT \(LedgerRecord.columns) FROM records WHERE \(filter.sql) AND qb_id IS NOT NULL ORDER BY id",
+                arguments: filter.arguments
             ).map(LedgerRecord.init)
         }
     }

@@ -50,6 +50,38 @@ struct XMLExportReaderTests {
         #expect(result.formatVersion == "1.3")
     }
 
+    @Test("a payment PortPro voided reads as VOIDED in both formats, the same model; another status is refused")
+    func voidedPayment() throws {
+        let xml = try Package.temporaryFile(
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <portproExport xmlns="urn:portbooks:portpro-export:1" formatVersion="1.0">
+              <payments>
+                <payment>
+                  <_id>p1</_id><caller><_id>c1</_id><company_name>Acme</company_name></caller>
+                  <paymentDate>2026-11-04</paymentDate><amount>100.00</amount><referenceNo>3318</referenceNo>
+                  <status>VOIDED</status>
+                  <invoices><invoice><reference_number>RSRE_000150</reference_number><amount>100.00</amount></invoice></invoices>
+                </payment>
+              </payments>
+            </portproExport>
+            """)
+        let (xmlRecords, xmlResult) = try readXML(xml)
+        #expect(xmlResult.isValid, "\(xmlResult.diagnostics.kept)")
+        let json = """
+            {"formatVersion": "1.0", "payments": [{"_id": "p1", "caller": {"_id": "c1", "company_name": "Acme"},
+              "paymentDate": "2026-11-04", "amount": "100.00", "referenceNo": "3318", "status": "VOIDED",
+              "invoices": [{"reference_number": "RSRE_000150", "amount": "100.00"}]}]}
+            """
+        let (jsonRecords, jsonResult) = try readJSONText(json)
+        #expect(jsonResult.isValid, "\(jsonResult.diagnostics.kept)")
+        #expect(xmlRecords == jsonRecords)
+        guard case .payment(let payment) = try #require(jsonRecords.first) else { return }
+        #expect(payment.status == .voided)
+        let (_, refused) = try readJSONText(json.replacingOccurrences(of: "\"VOIDED\"", with: "\"PAID\""))
+        #expect(!refused.isValid)
+    }
+
     @Test("an entity reference without a DTD is an error, never expanded")
     func undeclaredEntity() throws {
         let path = try Package.temporaryFile(

@@ -56,6 +56,9 @@ public struct Payment: Hashable, Sendable, Codable {
     /// Whether a payment stands (`nil`) or was voided.
     public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
         case voided = "VOIDED"
+
+        /// Every spelling the readers accept.
+        public static let spellings: [String: Status] = ["VOIDED": .voided]
     }
 
     public var id: String

@@ -196,10 +196,11 @@ final class DecodeContext {
         let method = scope.choice("paymentMethod", Payment.Method.spellings)
         let referenceNo = scope.text("referenceNo")
         let notes = scope.text("notes")
+        let status = scope.choice("status", Payment.Status.spellings)
         guard let id, let caller, let date, let amount else { return nil }
         return Payment(
             id: id, caller: caller, paymentDate: date, amount: amount, paymentMethod: method,
-            referenceNo: referenceNo, notes: notes, invoices: applications)
+            referenceNo: referenceNo, notes: notes, invoices: applications, status: status)
     }
 
     func creditMemo(_ node: SourceNode, path: FieldPath) -> CreditMemo? {

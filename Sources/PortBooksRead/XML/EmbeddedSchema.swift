@@ -416,7 +416,7 @@ enum EmbeddedSchema {
         <xs:annotation><xs:documentation>Day the payment was received.</xs:documentation></xs:annotation>
       </xs:element>
       <xs:element name="amount" type="pe:Amount">
-        <xs:annotation><xs:documentation>Total received; equals the sum of the applications.</xs:documentation></xs:annotation>
+        <xs:annotation><xs:documentation>Total received; at least the sum of the applications (what is left is the customer's unapplied credit).</xs:documentation></xs:annotation>
       </xs:element>
       <xs:element name="paymentMethod" type="pe:PaymentMethod" minOccurs="0">
         <xs:annotation><xs:documentation>Payment method.</xs:documentation></xs:annotation>
@@ -426,6 +426,9 @@ enum EmbeddedSchema {
       </xs:element>
       <xs:element name="notes" type="pe:Text" minOccurs="0">
         <xs:annotation><xs:documentation>Note on the payment.</xs:documentation></xs:annotation>
+      </xs:element>
+      <xs:element name="status" type="pe:PaymentStatus" minOccurs="0">
+        <xs:annotation><xs:documentation>VOIDED when PortPro voided (deleted) the payment; absent otherwise.</xs:documentation></xs:annotation>
       </xs:element>
       <xs:element name="invoices" type="pe:ApplicationList">
         <xs:annotation><xs:documentation>The invoices the payment applies to, at least one. XML: &lt;invoices&gt; with &lt;invoice&gt; items.</xs:documentation></xs:annotation>
@@ -641,6 +644,13 @@ enum EmbeddedSchema {
       <xs:enumeration value="CREDIT_CARD"/>
       <xs:enumeration value="CASH"/>
       <xs:enumeration value="OTHER"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="PaymentStatus">
+    <xs:annotation><xs:documentation>Payment status: only VOIDED is exported.</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="VOIDED"/>
     </xs:restriction>
   </xs:simpleType>
 

@@ -50,13 +50,14 @@ extension PushPipeline {
         progress?.finish(phase: phase)
     }
 
-    /// Credits PortBooks applied for credit memos that PortPro has since voided (or no longer
-    /// applies): their zero-total payments are voided first, so that the credit memo and the
-    /// invoice can then be voided or edited in the same run. Returns the records it planned.
-    func pushCreditReversals() async throws -> Set<Int64> {
-        let derived = try ledger.records(
-            kind: .payment, states: [.pending, .blocked], portproIDPrefix: Stager.creditApplicationPrefix)
-        let voided = try derived.filter {
+    /// Payments PortPro has voided since they were sent — and credits PortBooks applied for
+    /// credit memos PortPro has since voided or no longer applies (their zero-total payments)
+    /// — are voided first, so that the invoices and credit memos they were applied to can be
+    /// voided or edited in the same run (QuickBooks refuses to void a document with a payment
+    /// applied). Returns the records it planned.
+    func pushReversals() async throws -> Set<Int64> {
+        let linked = try ledger.linkedRecords(kind: .payment, states: [.pending, .blocked])
+        let voided = try linked.filter {
             guard case .payment(let payment) = try $0.decoded(memo: memo) else { return false }
             return payment.status == .voided
         }

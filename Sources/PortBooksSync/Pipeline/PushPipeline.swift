@@ -52,11 +52,11 @@ final class PushPipeline {
     }
 
     /// Plans and pushes every kind the settings enable. Reversals go first, in reverse
-    /// dependency order: a credit PortPro no longer applies is taken off its invoice before the
-    /// credit memo or the invoice is voided.
+    /// dependency order: a payment PortPro voided, or a credit it no longer applies, is taken
+    /// off its invoice before the credit memo or the invoice is voided.
     func run() async throws {
         var reversed: Set<Int64> = []
-        if settings.sync.isEnabled(.payment) { reversed = try await pushCreditReversals() }
+        if settings.sync.isEnabled(.payment) { reversed = try await pushReversals() }
         if settings.sync.isEnabled(.customer) { try await pushCustomers() }
         // Payments whose invoices are in go out while later invoices are still being pushed.
         let alongside =
