@@ -59,6 +59,8 @@ final class JSONStreamParser {
     private var nodeBudget = JSONExportReader.maximumNodesPerRecord
     /// Bytes of strings the current record may still hold (``ReaderLimits/maximumRecordTextBytes``).
     private var textBudget = ReaderLimits.maximumRecordTextBytes
+    /// The member names of the object open at each depth (index = depth), for duplicates.
+    private var memberNames: [MemberNames] = []
 
     init(stream: ByteStream, file: String) {
         self.stream = stream
@@ -105,7 +107,7 @@ final class JSONStreamParser {
         }
         let documentStart = stream.position
         var sawVersion = false
-        try parseMembers { key in
+        try parseMembers(depth: 0) { key in
             let valuePosition = stream.position
             if let kind = RecordKind(arrayName: key) {
                 guard let open = try stream.peek() else { throw truncated(expecting: "an array") }
@@ -215,7 +217,7 @@ final class JSONStreamParser {
         switch byte {
         case UInt8(ascii: "{"):
             var fields: [SourceNode.Field] = []
-            try parseMembers { name in
+            try parseMembers(depth: depth) { name in
                 let value = try parseValue(depth: depth + 1, build: build)
                 if build { fields.append(SourceNode.Field(name: name, node: value)) }
             }
@@ -268,8 +270,16 @@ final class JSONStreamParser {
 
     /// Consumes an object from its `{` to its `}`, calling `member` with each field name once
     /// the reader stands on that field's value; `member` must consume the value.
-    private func parseMembers(_ member: (String) throws -> Void) throws {
+    ///
+    /// A name the object already has stops the read (``DiagnosticCode/duplicateField``): RFC
+    /// 8259 leaves duplicates' meaning open, Python's json and jsonschema keep the last one,
+    /// and PortBooks would read the first, so the same file would mean two different records.
+    /// `depth` is the object's nesting level (the document is 0; its values are at 1), whose
+    /// name list is reused.
+    private func parseMembers(depth: Int, _ member: (String) throws -> Void) throws {
         _ = try stream.next()
+        while memberNames.count <= depth { memberNames.append(MemberNames()) }
+        memberNames[depth].removeAll()
         var first = true
         while true {
             try skipWhitespace()
@@ -290,7 +300,15 @@ final class JSONStreamParser {
             guard quote == UInt8(ascii: "\"") else {
                 throw stop(.syntax, "expected a field name in double quotes, found \(describe(quote))")
             }
+            let keyPosition = stream.position
             let key = try parseString()
+            if let earlier = memberNames[depth].insert(key, at: keyPosition) {
+                throw stop(
+                    .duplicateField,
+                    "the field \"\(key)\" appears twice in one object (first on line \(earlier.line), column "
+                        + "\(earlier.column)); readers disagree on which one counts, so the file is refused. "
+                        + "Keep one of them", at: keyPosition)
+            }
             try expectColon()
             try skipWhitespace()
             try member(key)
@@ -485,4 +503,41 @@ final class JSONStreamParser {
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// The member names of one JSON object, with where each was written: a short list searched
+/// in order (records have a few dozen fields), indexed by a dictionary once it grows, so a
+/// hostile object of 200,000 members costs linear time. Emptied and reused for the next
+/// object at the same depth, keeping its storage.
+struct MemberNames {
+    private var names: [String] = []
+    private var positions: [SourcePosition] = []
+    private var index: [String: Int]?
+    /// Past this many names, lookups go through ``index``.
+    private static let linearLimit = 24
+
+    mutating func removeAll() {
+        names.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        index = nil
+    }
+
+    /// Adds `name`; when the object already has it, returns where it was first written.
+    mutating func insert(_ name: String, at position: SourcePosition) -> SourcePosition? {
+        if index != nil {
+            if let earlier = index?[name] { return positions[earlier] }
+            index?[name] = names.count
+        } else {
+            for (offset, known) in names.enumerated() where known == name { return positions[offset] }
+            if names.count == Self.linearLimit {
+                var built = [String: Int](minimumCapacity: names.count * 2)
+                for (offset, known) in names.enumerated() { built[known] = offset }
+                built[name] = names.count
+                index = built
+            }
+        }
+        names.append(name)
+        positions.append(position)
+        return nil
+    }
 }
