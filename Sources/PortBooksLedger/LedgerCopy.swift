@@ -16,6 +16,8 @@ public struct LedgerCopy: Sendable {
     ///
     /// Throws ``LedgerError/busy(path:)`` when a run holds the lock.
     public init(path: String, lockPath: String) throws {
+        // An empty, damaged or foreign file is refused as the real run refuses it, by its own path.
+        if let problem = LedgerFile.problem(at: path) { throw problem }
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "portbooks-dry-run-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(
@@ -31,6 +33,9 @@ public struct LedgerCopy: Sendable {
                 }
             }
             ledger = try LedgerStore.open(path: copy)
+        } catch LedgerError.notALedger(_, let problem) {
+            try? FileManager.default.removeItem(at: folder)
+            throw LedgerError.notALedger(path: path, problem: problem)
         } catch {
             try? FileManager.default.removeItem(at: folder)
             if error is LedgerError { throw error }
