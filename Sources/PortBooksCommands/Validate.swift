@@ -50,14 +50,15 @@ struct Validate: ParsableCommand {
                     "diagnostics": result.diagnostics.kept.map(\.description),
                 ])
             } else if result.isValid {
-                print("\(file): valid — \(Self.describe(result.counts)) (\(String(format: "%.2f", seconds)) s)")
+                Terminal.standardOutput(
+                    "\(file): valid — \(Self.describe(result.counts)) (\(String(format: "%.2f", seconds)) s)")
             } else {
-                print("\(file): INVALID — \(result.diagnostics.errorCount) problem(s)")
+                Terminal.standardOutput("\(file): INVALID — \(result.diagnostics.errorCount) problem(s)")
             }
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: reports, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
         }
         if !allValid { throw CommandEnd.needsAttention }
     }
