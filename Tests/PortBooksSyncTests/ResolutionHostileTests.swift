@@ -154,4 +154,46 @@ struct ResolutionHostileTests {
         }
         #expect(try fixture.snapshot() == before)
     }
+
+    @Test(
+        "long cells are clipped in what is kept across rows (the rows printed, records named twice); the report has them whole"
+    )
+    func longCellsClipped() async throws {
+        let fixture = try ResolutionFixture()
+        let long = String(repeating: "x", count: 100_000)
+        let dots = String(repeating: ".", count: 100_000)
+        let text =
+            "entity,portpro_id,action\r\n" + "invoice,\(long),retry\r\n" + "invoice,i3,\(long)\r\n"
+            + "\(long),i3,retry\r\n" + "invoice,i2,clear\r\n" + "invoice,i2,retry\(dots)\r\n"
+        let file = try ResolutionFile.parse(Data(text.utf8), name: "long.csv")
+        let planner = ResolutionPlanner(ledger: fixture.ledger)
+        let survey = try await planner.survey(file) { FakeQuickBooks() }
+        // The record named twice keeps its second row's spelling of the action, clipped.
+        let i2 = try fixture.record(.invoice, "i2")
+        let second = try #require(survey.repeated[i2.id]?.second)
+        #expect(second.spelled.unicodeScalars.count == ResolutionOutcome.keptCellLength + 1, "clipped, with …")
+        #expect(second.spelled.hasPrefix("retry...") && second.spelled.hasSuffix("…"))
+
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("r-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let writer = try CSVFileWriter(url: report, header: ResolutionReport.columns)
+        let outcome = try ResolutionApplier(ledger: fixture.ledger, runID: "r1").apply(
+            file, survey: survey, planner: planner, partial: false, dryRun: false, report: writer)
+        try writer.finish()
+        #expect(outcome.rejected == 5)
+        #expect(outcome.rows.count == 5 && outcome.rejections.count == 5)
+        for row in outcome.rows + outcome.rejections {
+            for cell in [row.entity, row.portproID, row.action] {
+                #expect(cell.unicodeScalars.count <= ResolutionOutcome.keptCellLength + 1)
+            }
+            #expect(row.message.unicodeScalars.count <= ResolutionOutcome.keptMessageLength + 1)
+        }
+        #expect(outcome.rows[0].portproID.hasPrefix("xxxx") && outcome.rows[0].portproID.hasSuffix("…"))
+        #expect(outcome.diagnostics.allSatisfy { $0.unicodeScalars.count < ResolutionOutcome.keptMessageLength + 100 })
+        // The report keeps every row whole.
+        let rows = try CSVReader.read(contentsOf: report).rows
+        #expect(rows.count == 5)
+        #expect(rows.first?["portpro_id"] == long)
+        #expect(rows[1]["action"] == long)
+    }
 }

@@ -36,6 +36,19 @@ public enum DisplayText {
         return String(out)
     }
 
+    /// `text` cut to its first `limit` Unicode scalars, with `…` when anything was cut: for text
+    /// kept to be shown later (the rows and rejections a command prints, what a reason file
+    /// says). A cell of a million characters, quoted in a message and kept for each of a
+    /// thousand rows, would otherwise cost a gigabyte; the report files keep the whole text.
+    /// Counted in scalars, not characters: a run of combining marks is one character of any length.
+    public static func clipped(_ text: String, to limit: Int) -> String {
+        let scalars = text.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: limit, limitedBy: scalars.endIndex),
+            end != scalars.endIndex
+        else { return text }
+        return String(scalars[..<end]) + "…"
+    }
+
     /// Whether `scalar` is escaped by ``escaped(_:)``.
     public static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

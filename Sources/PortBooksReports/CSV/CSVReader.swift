@@ -33,6 +33,14 @@ public enum CSVReader {
     /// header over many short rows would otherwise turn a few megabytes into gigabytes of
     /// empty cells (a 2 MB header of commas over 1,000 one-letter lines: a billion cells).
     public static let maximumCells = 10_000_000
+    /// Widest row read: a non-empty cell past column 16,384 — the last column of an Excel or
+    /// LibreOffice sheet (XFD) — is refused with its line (``CSVError/rowTooLarge(line:what:limit:)``).
+    /// Empty cells past it are a spreadsheet's formatted columns and are ignored, however many.
+    public static let maximumColumns = 16_384
+    /// Most text one row may hold (4 MiB): a problems.csv row is a few hundred bytes, and Excel
+    /// keeps at most 32,767 characters in a cell. With ``maximumColumns`` it bounds what reading
+    /// a row costs, whatever the file: without it, one 100 MB cell took 270 MB to read.
+    public static let maximumRowBytes = 4 << 20
 
     /// Throws ``CSVError/tooLarge(what:limit:)`` when the file at `url` is over ``maximumFileBytes``.
     public static func checkSize(of url: URL) throws(CSVError) {
@@ -106,6 +114,10 @@ public enum CSVReader {
         var best: (delimiter: UInt8, known: Int, cells: Int) = (UInt8(ascii: ","), -1, 0)
         for delimiter in [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")] {
             var parser = CSVParser(source: CSVByteSource(bytes: bytes), delimiter: delimiter)
+            // The look-ahead is bounded: a header too wide for the reader is still split by the
+            // delimiter that splits it, so that the reader refuses it for its width.
+            parser.maximumColumns = .max
+            parser.maximumRowBytes = .max
             var cells: [String] = []
             while let record = try? parser.nextRecord() {
                 if !isBlank(record.cells) {
@@ -127,102 +139,6 @@ public enum CSVReader {
 
     static func trimmed(_ text: String) -> String {
         text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
-/// The RFC 4180 record scanner behind ``CSVReader``: one record per call, with the physical
-/// line it starts on. Works on UTF-8 bytes: the delimiter, quote and line ends are ASCII and
-/// never occur inside a multi-byte character.
-struct CSVParser {
-    let source: CSVByteSource
-    let delimiter: UInt8
-    private var line = 1
-    /// The bytes of the cell being read, reused from cell to cell.
-    private var cell: [UInt8] = []
-
-    init(source: CSVByteSource, delimiter: UInt8) {
-        self.source = source
-        self.delimiter = delimiter
-    }
-
-    /// A scanner over UTF-8 bytes already in memory.
-    init(bytes: [UInt8], delimiter: UInt8) {
-        self.init(source: CSVByteSource(bytes: bytes), delimiter: delimiter)
-    }
-
-    private static let quote = UInt8(ascii: "\"")
-    private static let carriageReturn = UInt8(ascii: "\r")
-    private static let lineFeed = UInt8(ascii: "\n")
-
-    /// The next record, or `nil` at the end of the text.
-    mutating func nextRecord() throws(CSVError) -> (line: Int, cells: [String])? {
-        guard try source.peek() != nil else { return nil }
-        let start = line
-        var cells: [String] = []
-        while true {
-            let cell = try nextCell()
-            cells.append(cell)
-            guard let byte = try source.peek() else { return (start, cells) }
-            if byte == delimiter {
-                source.advance()
-                continue
-            }
-            try consumeLineEnd()
-            return (start, cells)
-        }
-    }
-
-    /// Reads one cell and stops at the delimiter, a line end or the end, without consuming it.
-    private mutating func nextCell() throws(CSVError) -> String {
-        cell.removeAll(keepingCapacity: true)
-        guard try source.peek() == Self.quote else {
-            while let byte = try source.peek() {
-                if byte == delimiter || byte == Self.carriageReturn || byte == Self.lineFeed { break }
-                if byte == Self.quote { throw .quoteInUnquotedCell(line: line) }
-                cell.append(byte)
-                source.advance()
-            }
-            return String(decoding: cell, as: UTF8.self)
-        }
-        let openedOn = line
-        source.advance()
-        while true {
-            guard let byte = try source.peek() else { throw .unterminatedQuote(line: openedOn) }
-            source.advance()
-            if byte == Self.quote {
-                if try source.peek() == Self.quote {
-                    cell.append(Self.quote)
-                    source.advance()
-                    continue
-                }
-                break
-            }
-            if byte == Self.carriageReturn {
-                cell.append(byte)
-                if try source.peek() == Self.lineFeed {
-                    cell.append(Self.lineFeed)
-                    source.advance()
-                }
-                line += 1
-                continue
-            }
-            if byte == Self.lineFeed { line += 1 }
-            cell.append(byte)
-        }
-        if let byte = try source.peek() {
-            guard byte == delimiter || byte == Self.carriageReturn || byte == Self.lineFeed else {
-                throw .textAfterClosingQuote(line: line)
-            }
-        }
-        return String(decoding: cell, as: UTF8.self)
-    }
-
-    /// Consumes one line end (CRLF, LF or CR) at the current position.
-    private mutating func consumeLineEnd() throws(CSVError) {
-        guard let byte = try source.peek() else { return }
-        source.advance()
-        if byte == Self.carriageReturn, try source.peek() == Self.lineFeed { source.advance() }
-        line += 1
     }
 }
 
@@ -277,7 +193,7 @@ public final class CSVRowReader {
     public func next() throws(CSVError) -> (line: Int, cells: [String])? {
         while let record = try parser.nextRecord() {
             guard !CSVReader.isBlank(record.cells) else { continue }
-            cellCount += header.count
+            cellCount += max(header.count, record.cells.count)
             guard cellCount <= CSVReader.maximumCells else {
                 throw .tooLarge(
                     what: "more than \(CSVReader.maximumCells) cells (\(header.count) columns)",

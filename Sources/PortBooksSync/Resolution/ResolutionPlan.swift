@@ -46,12 +46,20 @@ public struct ResolutionSurvey: Sendable {
         var message: String
     }
 
-    /// A row with an action, as far as repeated records need it.
+    /// A row with an action, as far as repeated records need it. The cells it keeps are clipped
+    /// (``ResolutionOutcome/keptCellLength``): one is kept per record named twice.
     struct ActionRow: Hashable, Sendable {
         var line: Int
         var action: ResolutionAction?
         var spelled: String
         var newQBID: String
+
+        init(line: Int, action: ResolutionAction?, spelled: String, newQBID: String) {
+            self.line = line
+            self.action = action
+            self.spelled = DisplayText.clipped(spelled, to: ResolutionOutcome.keptCellLength)
+            self.newQBID = DisplayText.clipped(newQBID, to: ResolutionOutcome.keptCellLength)
+        }
     }
 
     /// Rows read (rows of empty cells left out).
@@ -127,6 +135,12 @@ public struct ResolutionOutcome: Sendable {
     /// How many rows (and rejected rows) an outcome keeps to print; the report has them all.
     public static let keptRows = 1_000
     public static let keptRejections = 100
+    /// How much of a cell (entity, portpro_id, action) and of a message a kept row holds, in
+    /// Unicode scalars (``DisplayText/clipped(_:to:)``): what is kept stays small whatever the
+    /// file's cells hold (a row may hold up to ``CSVReader/maximumRowBytes``); the report has
+    /// every row whole.
+    public static let keptCellLength = 200
+    public static let keptMessageLength = 2_000
 
     public var file: String
     /// The first ``keptRows`` rows, in file order.
@@ -143,8 +157,16 @@ public struct ResolutionOutcome: Sendable {
 
     mutating func add(_ row: Row) {
         counts[row.result, default: 0] += 1
-        if rows.count < Self.keptRows { rows.append(row) }
-        if row.result == .rejected && rejections.count < Self.keptRejections { rejections.append(row) }
+        let keepRow = rows.count < Self.keptRows
+        let keepRejection = row.result == .rejected && rejections.count < Self.keptRejections
+        guard keepRow || keepRejection else { return }
+        var kept = row
+        kept.entity = DisplayText.clipped(row.entity, to: Self.keptCellLength)
+        kept.portproID = DisplayText.clipped(row.portproID, to: Self.keptCellLength)
+        kept.action = DisplayText.clipped(row.action, to: Self.keptCellLength)
+        kept.message = DisplayText.clipped(row.message, to: Self.keptMessageLength)
+        if keepRow { rows.append(kept) }
+        if keepRejection { rejections.append(kept) }
     }
 
     public var applied: Int { counts[.applied] ?? 0 }

@@ -63,8 +63,11 @@ public struct ResolutionPlanner: Sendable {
             if entry.change != nil, entry.action == .setQBID {
                 if reader == nil { reader = try quickBooks() }
                 if let reader { try await checkInQuickBooks(&entry, reader: reader) }
+                // Kept for the second pass, one per row: clipped like the rows an outcome keeps.
                 survey.quickBooks[row.line] = ResolutionSurvey.QuickBooksCheck(
-                    rejection: entry.problem, syncToken: entry.syncToken, message: entry.message)
+                    rejection: entry.problem.map { DisplayText.clipped($0, to: ResolutionOutcome.keptMessageLength) },
+                    syncToken: entry.syncToken,
+                    message: DisplayText.clipped(entry.message, to: ResolutionOutcome.keptMessageLength))
             }
             if entry.isRejected { survey.rejectedRows += 1 }
         }

@@ -102,22 +102,13 @@ extension SyncEngine {
                 refuseResolution(dropFile, in: drop, movesFiles: movesFiles, summary: refusal, lines: [], results)
                 continue
             }
-            var applied: [ResultRow] = []
+            var applied: [AppliedResolution] = []
             let outcome: ResolutionOutcome
             do {
                 let file = try ResolutionFile.read(dropFile.url)
                 outcome = try await resolve(file, runID: runID, options: ResolveOptions(), connect: connect) {
                     row, record in
-                    guard
-                        row.action == ResolutionAction.clear.rawValue
-                            || row.action == ResolutionAction.markPaid.rawValue
-                    else { return }
-                    applied.append(
-                        ResultRow(
-                            kind: record.kind, portproID: record.portproID, number: record.number ?? "",
-                            customer: record.customerName ?? "", amount: record.amount ?? "",
-                            outcome: row.action == ResolutionAction.clear.rawValue ? .cleared : .markedPaid,
-                            qbID: record.qbID ?? "", message: row.message, sourceFile: name))
+                    if let entry = AppliedResolution(row, record: record) { applied.append(entry) }
                 }
             } catch let error as ResolutionError {
                 refuseResolution(
@@ -150,7 +141,27 @@ extension SyncEngine {
                 }
             }
             logger.info("\(escaping: name): \(outcome.applied) resolution(s) applied")
-            for row in applied { try results.record(row) }
+            try recordResults(of: applied, file: name, into: results)
+        }
+    }
+
+    /// The run's result rows (`cleared`, `marked-paid`) for the rows a dropped file applied,
+    /// recorded once the whole file is applied: each record read back from the ledger, 500 at a
+    /// time (clearing and marking paid change none of the fields a result row shows).
+    private func recordResults(of applied: [AppliedResolution], file: String, into results: RunResults) throws {
+        for start in stride(from: 0, to: applied.count, by: 500) {
+            let chunk = applied[start..<min(start + 500, applied.count)]
+            let records = Dictionary(
+                try ledger.records(ids: chunk.map(\.recordID)).map { ($0.id, $0) },
+                uniquingKeysWith: { first, _ in first })
+            for entry in chunk {
+                guard let record = records[entry.recordID] else { continue }
+                try results.record(
+                    ResultRow(
+                        kind: record.kind, portproID: record.portproID, number: record.number ?? "",
+                        customer: record.customerName ?? "", amount: record.amount ?? "", outcome: entry.outcome,
+                        qbID: record.qbID ?? "", message: entry.message(record: record), sourceFile: file))
+            }
         }
     }
 
@@ -198,5 +209,35 @@ extension SyncEngine {
             ready.append((DropFolder.DropFile(url: url, size: values.fileSize ?? 0), modified))
         }
         return ready.sorted { ($0.1, $0.0.name) < ($1.1, $1.0.name) }.map(\.0)
+    }
+}
+
+/// A `clear` or `mark-paid` row a dropped resolution file applied, kept until the whole file
+/// is applied and its result rows can be recorded: a record id and, only when the row's
+/// message says more than what the action does (how the record was matched), that message,
+/// clipped. A file clearing a million problems keeps a million of these — tens of megabytes,
+/// where whole result rows took hundreds.
+struct AppliedResolution {
+    var recordID: Int64
+    var outcome: ResultRow.Outcome
+    /// The row's message when it is not just ``ResolutionApplier/effect(_:record:newQBID:)``.
+    private var fullMessage: String?
+
+    /// The entry for a row applied to `record`, or `nil` when the action leaves no result row
+    /// (retry, remove-qb-id, set-qb-id: the push records those records).
+    init?(_ row: ResolutionOutcome.Row, record: LedgerRecord) {
+        guard let action = ResolutionAction(rawValue: row.action), action == .clear || action == .markPaid else {
+            return nil
+        }
+        recordID = record.id
+        outcome = action == .clear ? .cleared : .markedPaid
+        let plain = ResolutionApplier.effect(action, record: record, newQBID: "")
+        fullMessage =
+            row.message == plain ? nil : DisplayText.clipped(row.message, to: ResolutionOutcome.keptMessageLength)
+    }
+
+    /// The result row's message.
+    func message(record: LedgerRecord) -> String {
+        fullMessage ?? ResolutionApplier.effect(outcome == .cleared ? .clear : .markPaid, record: record, newQBID: "")
     }
 }
