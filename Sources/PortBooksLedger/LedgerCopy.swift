@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksCore
 
 /// A private copy of the ledger, for a dry run: the run stages, plans and records into it
 /// exactly as a real run does into the ledger, which it never touches — its files are only
@@ -39,7 +40,8 @@ public struct LedgerCopy: Sendable {
         } catch {
             try? FileManager.default.removeItem(at: folder)
             if error is LedgerError { throw error }
-            throw LedgerError.cannotOpen(path: path, reason: "a copy for the dry run could not be made: \(error)")
+            throw LedgerError.cannotOpen(
+                path: path, reason: "a copy for the dry run could not be made: \(FileErrorWords.describe(error))")
         }
     }
 

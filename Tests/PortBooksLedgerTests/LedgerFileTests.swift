@@ -138,4 +138,37 @@ struct LedgerFileTests {
         }
         #expect(try ledger.record(kind: .customer, portproID: "c1") == nil)
     }
+
+    @Test("a dry run's copy that cannot be made says why in words, not as Foundation's error domain and code")
+    func copyFailureInWords() throws {
+        let base = try folder()
+        let path = try ledgerWithARecord(in: base)
+        // A socket where the write-ahead log belongs: it exists, and no file system can copy it.
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        let socketDescriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(socketDescriptor >= 0)
+        defer { close(socketDescriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let name = Array((path + "-wal").utf8)
+        try #require(name.count < MemoryLayout.size(ofValue: address.sun_path))
+        withUnsafeMutableBytes(of: &address.sun_path) { bytes in
+            for (index, byte) in name.enumerated() { bytes[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(bound == 0)
+        do {
+            let copy = try LedgerCopy(path: path, lockPath: base.appendingPathComponent("lock").path)
+            copy.remove()
+            Issue.record("a socket was copied as the write-ahead log")
+        } catch let error as LedgerError {
+            let text = "\(error)"
+            #expect(text.contains("a copy for the dry run could not be made"), "\(text)")
+            #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("Error Domain="), "\(text)")
+        }
+    }
 }
