@@ -75,12 +75,7 @@ public struct DropFolder: Sendable {
             switch info.st_mode & S_IFMT {
             case S_IFREG: return .regularFile
             case S_IFLNK: return .symbolicLink
-            case S_IFIFO: return .special("a FIFO (named pipe)")
-            case S_IFDIR: return .special("a folder")
-            case S_IFSOCK: return .special("a socket")
-            case S_IFCHR: return .special("a character device")
-            case S_IFBLK: return .special("a block device")
-            default: return .special("not a regular file")
+            default: return .special(ReadableFile.kind(ofMode: info.st_mode) ?? "not a regular file")
             }
         }
     }

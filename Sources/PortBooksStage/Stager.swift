@@ -128,13 +128,7 @@ public struct Stager {
             refuse(["\(url.path) cannot be read: \(String(cString: strerror(errno))); nothing from it was staged."])
             return
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            let what: String
-            switch info.st_mode & S_IFMT {
-            case S_IFIFO: what = "a FIFO (named pipe)"
-            case S_IFDIR: what = "a folder"
-            default: what = "not a regular file"
-            }
+        if let what = ReadableFile.kind(ofMode: info.st_mode) {
             refuse([DropFolder.specialEntryRefusal(url.path, what: what)])
             return
         }

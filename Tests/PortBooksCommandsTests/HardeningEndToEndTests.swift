@@ -24,8 +24,10 @@ struct HardeningEndToEndTests {
     }
 
     /// Runs the built portbooks without holding one of the test runner's few cooperative
-    /// threads while it works: its output goes to files and its end is awaited.
-    private func portbooks(_ arguments: [String]) async throws -> Binary.Output {
+    /// threads while it works: its output goes to files and its end is awaited. A run still
+    /// going after `timeout` is killed and recorded as an issue (a command that waits on a FIFO
+    /// would otherwise hang the suite until its watchdog).
+    private func portbooks(_ arguments: [String], timeout: Duration = .seconds(540)) async throws -> Binary.Output {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pb-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -39,13 +41,18 @@ struct HardeningEndToEndTests {
         process.currentDirectoryURL = Binary.root
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-            }
+        let ended = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in ended.continuation.finish() }
+        try process.run()
+        let pid = process.processIdentifier
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            kill(pid, SIGKILL)
+        }
+        for await _ in ended.stream {}
+        watchdog.cancel()
+        if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
+            Issue.record("portbooks \(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }
         return Binary.Output(
             status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
@@ -242,5 +249,81 @@ struct HardeningEndToEndTests {
         #expect(chmod(tokens, 0o600) == 0)
         let fixed = try await sync(project)
         #expect(fixed.status == 0 || fixed.status == 3, "\(fixed.stdout)\n\(fixed.stderr)")
+    }
+
+    @Test("validate, map, import and resolve refuse a FIFO, a folder and a device by what they are, at once")
+    func namedSpecialFiles() async throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let pipe = project.appendingPathComponent("pipe.json").path
+        #expect(mkfifo(pipe, 0o644) == 0)
+        let csvPipe = project.appendingPathComponent("fix.csv").path
+        #expect(mkfifo(csvPipe, 0o644) == 0)
+        let folder = project.appendingPathComponent("folder.json").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let good = project.appendingPathComponent("customers.json")
+        try copyExample("customers.json", to: good)
+
+        // validate goes on to the next file: each refusal is the file's diagnostic, exit 3.
+        let validated = try await portbooks(["validate", pipe, folder, "/dev/zero", good.path], timeout: .seconds(60))
+        #expect(validated.status == 3, "\(validated.stdout)\n\(validated.stderr)")
+        #expect(validated.stderr.contains("pipe.json: error: it is a FIFO (named pipe), not a regular file"))
+        #expect(validated.stderr.contains("folder.json: error: it is a folder, not a regular file"))
+        #expect(validated.stderr.contains("/dev/zero: error: it is a character device, not a regular file"))
+        #expect(validated.stdout.contains("customers.json: valid"), "\(validated.stdout)")
+
+        let mapped = try await portbooks(["map", "--config", config(project), pipe], timeout: .seconds(60))
+        #expect(mapped.status == 3, "\(mapped.stdout)\n\(mapped.stderr)")
+        #expect(mapped.stderr.contains("a FIFO (named pipe)"), "\(mapped.stderr)")
+
+        let imported = try await portbooks(
+            ["import", "--config", config(project), "/dev/zero", good.path], timeout: .seconds(120))
+        #expect(imported.status == 3, "\(imported.stdout)\n\(imported.stderr)")
+        #expect(imported.stdout.contains("/dev/zero is a character device, not a regular file"), "\(imported.stdout)")
+        #expect(
+            try sandbox.objects("Customer").contains {
+                ($0["DisplayName"] as? String) == "Pacific Coast Home Furnishings Inc"
+            })
+
+        for file in [csvPipe, "/dev/zero"] {
+            let resolved = try await portbooks(["resolve", "--config", config(project), file], timeout: .seconds(60))
+            #expect(resolved.status == 1, "\(resolved.stdout)\n\(resolved.stderr)")
+            #expect(resolved.stderr.contains("not a regular file; nothing was read from it"), "\(resolved.stderr)")
+        }
+    }
+
+    @Test("a FIFO, a folder and a long-named bad file in resolutions/ are moved aside with reasons; the run finishes")
+    func hostileResolutionFiles() async throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let resolutions = project.appendingPathComponent("resolutions")
+        #expect(mkfifo(resolutions.appendingPathComponent("fix.csv").path, 0o644) == 0)
+        try FileManager.default.createDirectory(
+            at: resolutions.appendingPathComponent("folder.csv"), withIntermediateDirectories: true)
+        let long = String(repeating: "R", count: 246) + ".csv"
+        try Data("entity,portpro_id,action\r\ninvoice,nope,retry\r\n".utf8).write(
+            to: resolutions.appendingPathComponent(long))
+        try copyExample("customers.json", to: project.appendingPathComponent("inbox/customers.json"))
+
+        let run = try await sync(project)
+        #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
+        #expect(try contents(resolutions).isEmpty)
+        let rejected = try contents(project.appendingPathComponent("rejected"))
+        for name in ["fix.csv", "folder.csv", long] { #expect(rejected.contains(name), "\(name) in rejected/") }
+        let reasons = rejected.filter { $0.hasSuffix(".error.txt") }
+        #expect(reasons.count == 3, "\(reasons)")
+        #expect(reasons.allSatisfy { $0.utf8.count <= 255 })
+        let fifoReason = try String(
+            contentsOf: project.appendingPathComponent("rejected/fix.csv.error.txt"), encoding: .utf8)
+        #expect(fifoReason.contains("is a FIFO (named pipe)"), "\(fifoReason)")
+        let longReason = try #require(reasons.first { $0.hasPrefix("RRRR") })
+        let text = try String(contentsOf: project.appendingPathComponent("rejected/\(longReason)"), encoding: .utf8)
+        #expect(text.contains("no invoice has portpro_id \"nope\""), "\(text)")
+        #expect(
+            try sandbox.objects("Customer").contains {
+                ($0["DisplayName"] as? String) == "Pacific Coast Home Furnishings Inc"
+            }, "the drop file was pushed")
+        let status = try await portbooks(["status", "--config", config(project)])
+        #expect(!status.stdout.contains("running or interrupted"), "\(status.stdout)")
     }
 }

@@ -40,4 +40,14 @@ struct DisplayTextTests {
         #expect(TextCharacters.firstRefused(in: "\u{FFFF}", multiline: true) != nil)
         #expect(TextCharacters.firstRefused(in: "\u{202E}شركة", multiline: false) == nil)
     }
+
+    @Test("clipped keeps short text, cuts long text after a count of Unicode scalars, combining marks included")
+    func clipped() {
+        #expect(DisplayText.clipped("retry", to: 5) == "retry")
+        #expect(DisplayText.clipped("retry!", to: 5) == "retry…")
+        #expect(DisplayText.clipped("", to: 0) == "")
+        // One Character of 10,000 scalars is still cut at the limit.
+        let stacked = "e" + String(repeating: "\u{301}", count: 10_000)
+        #expect(DisplayText.clipped(stacked, to: 200).unicodeScalars.count == 201)
+    }
 }

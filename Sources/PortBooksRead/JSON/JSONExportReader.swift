@@ -25,11 +25,11 @@ public struct JSONExportReader: ExportReader {
 
     public func read(_ body: (ExportRecord) throws -> Void) throws -> ExportReadResult {
         var result = ExportReadResult(file: displayName)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            result.diagnostics.append(
-                Diagnostic(
-                    file: displayName, line: 0, column: 0, code: .unreadable,
-                    message: "cannot open the file (missing, or no permission to read it)"))
+        let handle: FileHandle
+        do {
+            handle = try ReadableFile.handle(path)
+        } catch {
+            result.diagnostics.append(Diagnostic.unreadable(file: displayName, error))
             return result
         }
         defer { try? handle.close() }

@@ -37,6 +37,17 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         "\(FileLocation.text(file: file, line: line, column: column)): \(severity.rawValue): \(escaping: message) "
             + "[\(code.rawValue)]"
     }
+
+    /// The whole-file diagnostic for a file that could not be opened, or that is not a file (a
+    /// FIFO, a folder, a device: ``ReadableFile``).
+    static func unreadable(file: String, _ refusal: ReadableFile.Refusal) -> Diagnostic {
+        let message: String
+        switch refusal {
+        case .notAFile: message = refusal.reason
+        case .cannotOpen(_, let reason): message = "cannot open the file (\(reason))"
+        }
+        return Diagnostic(file: file, line: 0, column: 0, code: .unreadable, message: message)
+    }
 }
 
 /// Stable codes of input problems.

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksCore
 
 /// A CSV file's text as UTF-8 bytes, read a piece at a time: a file of any size costs one
 /// buffer of ``pieceSize`` bytes (and its UTF-8 form), not its size.
@@ -42,8 +43,12 @@ final class CSVByteSource {
     /// Opens `url` and decides its encoding (reading it once through when it has no BOM).
     init(url: URL) throws(CSVError) {
         path = url.path
-        let opened = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard opened >= 0 else { throw .unreadable(path: url.path, reason: String(cString: strerror(errno))) }
+        let opened: Int32
+        do {
+            opened = try ReadableFile.openForReading(url.path)
+        } catch {
+            throw .unreadable(path: url.path, reason: error.reason)
+        }
         descriptor = opened
         var head = [UInt8](repeating: 0, count: 3)
         let count = try Self.read(opened, into: &head, path: url.path)
