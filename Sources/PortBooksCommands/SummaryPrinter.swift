@@ -54,7 +54,9 @@ enum SummaryPrinter {
             return
         }
         let fate = dryRun ? "would be REFUSED" : "REFUSED"
-        Terminal.standardOutput("  file \(fate):    \(refusal.name) (left where it is; nothing from it was staged)")
+        // A resolution file's rows are applied, a drop file's records staged.
+        let taken = refusal.name.lowercased().hasSuffix(".csv") ? "applied" : "staged"
+        Terminal.standardOutput("  file \(fate):    \(refusal.name) (left where it is; nothing from it was \(taken))")
         for reason in refusal.reasons.prefix(11) { Terminal.standardOutput("      \(reason)") }
     }
 

@@ -305,6 +305,13 @@ struct HardeningEndToEndTests {
             to: resolutions.appendingPathComponent(long))
         try copyExample("customers.json", to: project.appendingPathComponent("inbox/customers.json"))
 
+        // A dry run leaves them, and says so.
+        let rehearsal = try await portbooks(["sync", "--dry-run", "--config", config(project), "--settle", "0"])
+        #expect(rehearsal.status == 3, "\(rehearsal.stdout)\n\(rehearsal.stderr)")
+        #expect(
+            rehearsal.stdout.contains("fix.csv (left where it is; nothing from it was applied)"), "\(rehearsal.stdout)")
+        #expect(try contents(resolutions).count == 3)
+
         let run = try await sync(project)
         #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
         #expect(try contents(resolutions).isEmpty)
