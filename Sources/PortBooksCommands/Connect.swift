@@ -54,8 +54,8 @@ struct Connect: AsyncParsableCommand {
                 tokens = try await authorizeThroughListener(connection)
             }
             try connection.tokenStore.save(tokens)
-            print("Connected to QuickBooks company \(tokens.realmID).")
-            print(
+            Terminal.standardOutput("Connected to QuickBooks company \(tokens.realmID).")
+            Terminal.standardOutput(
                 "Tokens saved to \(connection.tokenStore.path) (mode 0600); access token valid until \(Self.format(tokens.accessTokenExpiresAt))."
             )
         } catch {
@@ -76,9 +76,9 @@ struct Connect: AsyncParsableCommand {
         let prompt = """
             Open this URL to connect PortBooks to QuickBooks:
 
-              \(oauth.configuration.authorizationURL(state: state))
+              \(escaping: oauth.configuration.authorizationURL(state: state))
 
-            Waiting for the redirect on \(listener.redirectURI) …
+            Waiting for the redirect on \(escaping: listener.redirectURI) …
 
             """
         FileHandle.standardOutput.write(Data(prompt.utf8))
@@ -92,18 +92,18 @@ struct Connect: AsyncParsableCommand {
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: connection.tokenStore.path)
         let mode = (attributes?[.posixPermissions] as? NSNumber).map { String($0.intValue, radix: 8) } ?? "?"
-        print("Connected to QuickBooks company \(tokens.realmID)")
-        print("  API:            \(connection.settings.quickbooks.baseURL)")
-        print("  access token:   valid until \(Self.format(tokens.accessTokenExpiresAt))")
+        Terminal.standardOutput("Connected to QuickBooks company \(tokens.realmID)")
+        Terminal.standardOutput("  API:            \(connection.settings.quickbooks.baseURL)")
+        Terminal.standardOutput("  access token:   valid until \(Self.format(tokens.accessTokenExpiresAt))")
         if let refresh = tokens.refreshTokenExpiresAt {
-            print("  refresh token:  valid until \(Self.format(refresh))")
+            Terminal.standardOutput("  refresh token:  valid until \(Self.format(refresh))")
         }
-        print("  token file:     \(connection.tokenStore.path) (mode \(mode))")
+        Terminal.standardOutput("  token file:     \(connection.tokenStore.path) (mode \(mode))")
     }
 
     private func revokeTokens(_ connection: QuickBooksConnection) async throws {
         guard let tokens = try connection.tokenStore.load() else {
-            print("Not connected; nothing to revoke.")
+            Terminal.standardOutput("Not connected; nothing to revoke.")
             return
         }
         do {
@@ -113,7 +113,7 @@ struct Connect: AsyncParsableCommand {
                 "warning: Intuit did not confirm the revocation (\(error)); deleting the tokens anyway")
         }
         try connection.tokenStore.remove()
-        print("Disconnected from QuickBooks company \(tokens.realmID); the token file is deleted.")
+        Terminal.standardOutput("Disconnected from QuickBooks company \(tokens.realmID); the token file is deleted.")
     }
 
     static func format(_ date: Date) -> String {

@@ -84,11 +84,6 @@ enum ExitStatus {
     /// An error in words: PortBooks' own errors say what happened; Foundation's file errors
     /// become `path: reason`, without their domain and code numbers.
     static func words(for error: any Error) -> String {
-        if let cocoa = error as? CocoaError {
-            let reason =
-                (cocoa.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? cocoa.localizedDescription
-            return cocoa.filePath.map { "\($0): \(reason)" } ?? reason
-        }
-        return String(describing: error)
+        FileErrorWords.describe(error)
     }
 }

@@ -49,9 +49,11 @@ struct Generate: ParsableCommand {
         let handle: FileHandle
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: nil) else {
-                throw ValidationError("Cannot create \(out).")
+                throw ValidationError("Cannot create \(escaping: out).")
             }
-            guard let opened = FileHandle(forWritingAtPath: out) else { throw ValidationError("Cannot write \(out).") }
+            guard let opened = FileHandle(forWritingAtPath: out) else {
+                throw ValidationError("Cannot write \(escaping: out).")
+            }
             handle = opened
         } else {
             handle = FileHandle.standardOutput

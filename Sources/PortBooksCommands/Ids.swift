@@ -27,7 +27,7 @@ struct IdsList: ParsableCommand {
 
     func validate() throws {
         if let entity, RecordKind(entitySpelling: entity) == nil {
-            throw ValidationError("Unknown entity \(entity): use customer, invoice, payment or credit_memo.")
+            throw ValidationError("Unknown entity \(escaping: entity): use customer, invoice, payment or credit_memo.")
         }
     }
 
@@ -47,11 +47,11 @@ struct IdsList: ParsableCommand {
             min(40, ([header[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0)
         }
         for row in [header] + rows {
-            print(
+            Terminal.standardOutput(
                 row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
-        print("\(records.count) record(s)")
+        Terminal.standardOutput("\(records.count) record(s)")
     }
 }
 
@@ -74,7 +74,7 @@ private func applyOne(
         Terminal.standardError("error: \(result.message)")
         throw CommandEnd.needsAttention
     }
-    print("\(result.entity) \(result.portproID): \(result.message)")
+    Terminal.standardOutput("\(result.entity) \(result.portproID): \(result.message)")
 }
 
 struct IdsRemove: AsyncParsableCommand {

@@ -61,12 +61,14 @@ struct Init: ParsableCommand {
         } catch {
             throw CommandEnd.couldNotRun("\(root.path): cannot set up: \(ExitStatus.words(for: error))")
         }
-        print("wrote \(configURL.path)")
-        print("created " + Self.folders.map { $0 + "/" }.joined(separator: " ") + " in \(root.path)")
+        Terminal.standardOutput("wrote \(configURL.path)")
+        Terminal.standardOutput("created " + Self.folders.map { $0 + "/" }.joined(separator: " ") + " in \(root.path)")
         if sandbox != nil {
-            print("the connection points at the qbo-sandbox \(sandbox ?? ""); next: portbooks connect")
+            Terminal.standardOutput(
+                "the connection points at the qbo-sandbox \(sandbox ?? ""); next: portbooks connect")
         } else {
-            print("next: set [quickbooks] client_id, map your charge codes under [items.map], then portbooks connect")
+            Terminal.standardOutput(
+                "next: set [quickbooks] client_id, map your charge codes under [items.map], then portbooks connect")
         }
     }
 }

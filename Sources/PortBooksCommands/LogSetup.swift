@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PortBooksCore
 
 /// The process's logging, set up once by the executable before any command runs: lines go to
 /// stderr at the level `PORTBOOKS_LOG_LEVEL` names (`trace`, `debug`, `info` — the default —,
@@ -28,9 +29,22 @@ public enum LogSetup {
         }
         let chosen = level
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = StreamLogHandler(label: label, stream: EscapedLogStream())
             handler.logLevel = chosen
             return handler
         }
+    }
+}
+
+/// Standard error for log lines, each escaped by ``DisplayText`` before it is written: a file
+/// name, id or QuickBooks message with a newline, carriage return, ANSI escape or bidi override
+/// in it cannot forge a second log line or rewrite the terminal. One log event, one line.
+struct EscapedLogStream: TextOutputStream, Sendable {
+    mutating func write(_ string: String) {
+        var scalars = string.unicodeScalars
+        let endsLine = scalars.last == "\n"
+        if endsLine { scalars.removeLast() }
+        let line = DisplayText.escaped(String(scalars)) + (endsLine ? "\n" : "")
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

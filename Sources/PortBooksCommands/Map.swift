@@ -53,7 +53,7 @@ struct Map: ParsableCommand {
             report.add(entry.record, file: entry.files.joined(separator: ", "), mapper: mapper)
         }
         if json {
-            print(try report.jsonText())
+            Terminal.standardOutputJSON(try report.jsonText())
         } else {
             try printText(report)
         }
@@ -65,7 +65,7 @@ struct Map: ParsableCommand {
         guard entry.portproPaidAmount != nil || entry.portproRemainAmount != nil else { return }
         let paid = entry.portproPaidAmount.map { Money.format($0) } ?? "?"
         let remaining = entry.portproRemainAmount.map { Money.format($0) } ?? "?"
-        print("    PortPro: paid \(paid), remaining \(remaining)")
+        Terminal.standardOutput("    PortPro: paid \(paid), remaining \(remaining)")
     }
 
     private func printText(_ report: MappingReport) throws {
@@ -76,28 +76,31 @@ struct Map: ParsableCommand {
             let what = entry.entity.replacingOccurrences(of: "_", with: " ")
             switch entry.status {
             case "ok":
-                print("\(what) \(entry.number) (\(entry.customer))\(amount): ok → \(entry.quickbooksEntity ?? "")")
+                Terminal.standardOutput(
+                    "\(what) \(entry.number) (\(entry.customer))\(amount): ok → \(entry.quickbooksEntity ?? "")")
                 printPortProBalance(entry)
                 if let payload = entry.payload {
                     let text = String(decoding: try encoder.encode(payload), as: UTF8.self)
-                    print(text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+                    for line in text.split(separator: "\n") { Terminal.standardOutput("    " + line) }
                 }
             case "problem":
                 let count = entry.problems?.count ?? 0
-                print("\(what) \(entry.number) (\(entry.customer))\(amount): \(count) problem\(count == 1 ? "" : "s")")
+                Terminal.standardOutput(
+                    "\(what) \(entry.number) (\(entry.customer))\(amount): \(count) problem\(count == 1 ? "" : "s")")
                 printPortProBalance(entry)
                 for problem in entry.problems ?? [] {
-                    print("    [\(problem.code.rawValue)] \(problem.field): \(problem.message)")
-                    print("        fix: \(problem.suggestion)")
+                    Terminal.standardOutput("    [\(problem.code.rawValue)] \(problem.field): \(problem.message)")
+                    Terminal.standardOutput("        fix: \(problem.suggestion)")
                 }
             default:
-                print("\(what) \(entry.number) (\(entry.customer))\(amount): not synced ([sync] is off for it)")
+                Terminal.standardOutput(
+                    "\(what) \(entry.number) (\(entry.customer))\(amount): not synced ([sync] is off for it)")
             }
         }
         let summary = report.summary
         var line = "\(summary.records) records: \(summary.ok) ok, \(summary.problems) with problems"
         if summary.notSynced > 0 { line += ", \(summary.notSynced) not synced" }
         if summary.invalidFiles > 0 { line += "; \(summary.invalidFiles) invalid file(s)" }
-        print(line)
+        Terminal.standardOutput(line)
     }
 }

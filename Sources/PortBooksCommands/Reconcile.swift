@@ -25,17 +25,18 @@ struct Reconcile: AsyncParsableCommand {
         })
         let outcome = result.outcome
         if let warning = outcome.gapWarning { Terminal.standardError("warning: \(warning)") }
-        print(
+        Terminal.standardOutput(
             "Changes in QuickBooks since \(outcome.since): \(outcome.objects) object(s) in \(outcome.requests) request(s)"
         )
         for finding in outcome.findings {
-            print("  \(finding.kind.rawValue) \(finding.number) (QuickBooks \(finding.qbID)): \(finding.code)")
-            print("    \(finding.message)")
-            print("    → \(finding.suggestion)")
+            Terminal.standardOutput(
+                "  \(finding.kind.rawValue) \(finding.number) (QuickBooks \(finding.qbID)): \(finding.code)")
+            Terminal.standardOutput("    \(finding.message)")
+            Terminal.standardOutput("    → \(finding.suggestion)")
         }
-        if outcome.findings.isEmpty { print("  nothing needs attention") }
-        print("  report:   \(result.report.path)")
-        print("  problems: \(engine.folders.problemsFile.path)")
+        if outcome.findings.isEmpty { Terminal.standardOutput("  nothing needs attention") }
+        Terminal.standardOutput("  report:   \(result.report.path)")
+        Terminal.standardOutput("  problems: \(engine.folders.problemsFile.path)")
         if outcome.findings.contains(where: \.isProblem) { throw CommandEnd.needsAttention }
     }
 }

@@ -33,7 +33,9 @@ struct Resolve: AsyncParsableCommand {
     var force = false
 
     func validate() throws {
-        guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("No such file: \(file)") }
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ValidationError("No such file: \(escaping: file)")
+        }
     }
 
     func run() async throws {
@@ -52,19 +54,21 @@ struct Resolve: AsyncParsableCommand {
 enum ResolutionPrinter {
     static func print(_ outcome: ResolutionOutcome, dryRun: Bool) {
         for line in outcome.diagnostics { Terminal.standardError(line) }
-        let counts = Dictionary(grouping: outcome.rows, by: \.result).mapValues(\.count)
         let parts = [ResolutionResult.applied, .wouldApply, .rejected, .notApplied, .ignored].compactMap {
             result -> String? in
-            guard let count = counts[result], count > 0 else { return nil }
+            guard let count = outcome.counts[result], count > 0 else { return nil }
             return "\(count) \(result.rawValue)"
         }
-        Swift.print("\(outcome.file): \(parts.isEmpty ? "no rows" : parts.joined(separator: ", "))")
+        Terminal.standardOutput("\(outcome.file): \(parts.isEmpty ? "no rows" : parts.joined(separator: ", "))")
         for row in outcome.rows where row.result == .applied || row.result == .wouldApply {
-            Swift.print("  line \(row.line): \(row.entity) \(row.portproID) \(row.action): \(row.message)")
+            Terminal.standardOutput("  line \(row.line): \(row.entity) \(row.portproID) \(row.action): \(row.message)")
+        }
+        if outcome.rowsNotKept > 0 {
+            Terminal.standardOutput("  … and \(outcome.rowsNotKept) more row(s): every row is in the report")
         }
         if outcome.rejected > 0 && outcome.applied == 0 && !dryRun {
-            Swift.print("  nothing was changed: fix the rejected rows, or apply the others with --partial")
+            Terminal.standardOutput("  nothing was changed: fix the rejected rows, or apply the others with --partial")
         }
-        if let report = outcome.report { Swift.print("  report: \(report.path)") }
+        if let report = outcome.report { Terminal.standardOutput("  report: \(report.path)") }
     }
 }

@@ -34,11 +34,11 @@ struct StatusCommand: ParsableCommand {
             object["reconnectNeeded"] = reconnect
             object["runs"] = runs.map { ["id": $0.id, "command": $0.command, "status": $0.status ?? ""] }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
             return
         }
-        if reconnect { print("QuickBooks needs reconnecting: run `portbooks connect`.") }
-        print(
+        if reconnect { Terminal.standardOutput("QuickBooks needs reconnecting: run `portbooks connect`.") }
+        Terminal.standardOutput(
             "entity        "
                 + RecordState.allCases.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
         for kind in RecordKind.allCases.sorted() {
@@ -46,11 +46,14 @@ struct StatusCommand: ParsableCommand {
             let cells = RecordState.allCases.map {
                 String(states[$0] ?? 0).padding(toLength: 13, withPad: " ", startingAt: 0)
             }
-            print(kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + cells.joined())
+            Terminal.standardOutput(kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + cells.joined())
         }
         if !runs.isEmpty {
-            print("\nlast runs:")
-            for run in runs { print("  \(run.id)  \(run.command)  \(run.status ?? "running or interrupted")") }
+            Terminal.standardOutput("")
+            Terminal.standardOutput("last runs:")
+            for run in runs {
+                Terminal.standardOutput("  \(run.id)  \(run.command)  \(run.status ?? "running or interrupted")")
+            }
         }
     }
 }
@@ -74,7 +77,7 @@ struct ProblemsCommand: ParsableCommand {
         let target = out.map { URL(fileURLWithPath: $0) } ?? folders.problemsFile
         try ProblemsFile.write(ledger: ledger, to: target)
         let count = try ledger.problemRecords().count
-        print("\(count) record(s) need attention: \(target.path)")
+        Terminal.standardOutput("\(count) record(s) need attention: \(target.path)")
         if count > 0 { throw CommandEnd.needsAttention }
     }
 }

@@ -10,17 +10,16 @@ enum SummaryPrinter {
     static func print(_ summary: SyncEngine.Summary, folders: ProjectFolders) {
         let results = summary.results
         let would = summary.dryRun ? "would be " : ""
-        Swift.print(summary.dryRun ? "Dry run: nothing was changed" : "Run \(summary.runID)")
+        Terminal.standardOutput(summary.dryRun ? "Dry run: nothing was changed" : "Run \(summary.runID)")
         if !results.filesStaged.isEmpty {
-            Swift.print("  files \(would)staged:    \(results.filesStaged.joined(separator: ", "))")
+            Terminal.standardOutput("  files \(would)staged:    \(results.filesStaged.joined(separator: ", "))")
         }
         if !results.filesDuplicate.isEmpty {
-            Swift.print("  already seen:    \(results.filesDuplicate.joined(separator: ", ")) (same content; skipped)")
+            Terminal.standardOutput(
+                "  already seen:    \(results.filesDuplicate.joined(separator: ", ")) (same content; skipped)")
         }
-        if !results.filesRejected.isEmpty {
-            let detail = summary.dryRun ? "" : " (see rejected/*.error.txt)"
-            Swift.print("  files \(would)REFUSED:   \(results.filesRejected.joined(separator: ", "))\(detail)")
-        }
+        for refusal in results.refusals { printRefusal(refusal, dryRun: summary.dryRun) }
+        for warning in results.warnings { Terminal.standardOutput("  warning: \(warning)") }
         if summary.dryRun {
             printPlan(summary.plan)
         } else {
@@ -31,18 +30,18 @@ enum SummaryPrinter {
                     guard let count = outcomes[outcome], count > 0 else { return nil }
                     return "\(count) \(outcome.rawValue)"
                 }
-                Swift.print("  \(label(kind)) \(parts.joined(separator: ", "))")
+                Terminal.standardOutput("  \(label(kind)) \(parts.joined(separator: ", "))")
             }
         }
-        Swift.print("  QuickBooks API calls: \(summary.apiCalls)\(summary.dryRun ? " (reads only)" : "")")
-        if let stopped = summary.stoppedBy { Swift.print("  STOPPED: \(stopped)") }
+        Terminal.standardOutput("  QuickBooks API calls: \(summary.apiCalls)\(summary.dryRun ? " (reads only)" : "")")
+        if let stopped = summary.stoppedBy { Terminal.standardOutput("  STOPPED: \(stopped)") }
         if summary.dryRun {
-            if let plan = summary.planFile { Swift.print("  plan:     \(plan.path)") }
-            Swift.print("  problems: \(summary.problemCount) would need attention after the run")
+            if let plan = summary.planFile { Terminal.standardOutput("  plan:     \(plan.path)") }
+            Terminal.standardOutput("  problems: \(summary.problemCount) would need attention after the run")
         } else {
-            if let plan = summary.planFile { Swift.print("  plan:     \(plan.path)") }
-            Swift.print("  results:  \(summary.reportFolder.path)/")
-            Swift.print("  problems: \(folders.problemsFile.path) (\(summary.problemCount) need attention)")
+            if let plan = summary.planFile { Terminal.standardOutput("  plan:     \(plan.path)") }
+            Terminal.standardOutput("  results:  \(summary.reportFolder.path)/")
+            Terminal.standardOutput("  problems: \(folders.problemsFile.path) (\(summary.problemCount) need attention)")
         }
     }
 
@@ -88,12 +87,28 @@ enum SummaryPrinter {
             "stoppedBy": summary.stoppedBy.map { .string("\($0)") } ?? .null,
         ]
         if !summary.dryRun { object["outcomes"] = .object(outcomes) }
-        Swift.print(String(decoding: JSONValue.object(object).encoded(), as: UTF8.self))
+        Terminal.standardOutputJSON(String(decoding: JSONValue.object(object).encoded(), as: UTF8.self))
+    }
+
+    /// A refused file, saying what actually happened to it: moved to `rejected/` with its
+    /// reason file (named), or left where it was (`import`, a dry run, a move that failed) —
+    /// then its diagnostics follow, since no reason file holds them.
+    private static func printRefusal(_ refusal: FileRefusal, dryRun: Bool) {
+        if let reasonFile = refusal.reasonFile {
+            let moved = refusal.movedTo.map { "moved to \($0.path); " } ?? ""
+            Terminal.standardOutput("  file REFUSED:    \(refusal.name) (\(moved)why: \(reasonFile.path))")
+            return
+        }
+        let fate = dryRun ? "would be REFUSED" : "REFUSED"
+        // A resolution file's rows are applied, a drop file's records staged.
+        let taken = refusal.name.lowercased().hasSuffix(".csv") ? "applied" : "staged"
+        Terminal.standardOutput("  file \(fate):    \(refusal.name) (left where it is; nothing from it was \(taken))")
+        for reason in refusal.reasons.prefix(11) { Terminal.standardOutput("      \(reason)") }
     }
 
     /// `invoice          25 create (43,210.50), 2 update (1,200.00), 1 problem (300.00)`.
     private static func printPlan(_ plan: PlanSummary) {
-        if plan.count == 0 { Swift.print("  nothing to send") }
+        if plan.count == 0 { Terminal.standardOutput("  nothing to send") }
         for kind in RecordKind.allCases.sorted() {
             guard let operations = plan.tallies[kind], !operations.isEmpty else { continue }
             let parts = PlanSummary.operationOrder.compactMap { operation -> String? in
@@ -101,7 +116,7 @@ enum SummaryPrinter {
                 let money = kind == .customer ? "" : " (\(Money.format(tally.amount)))"
                 return "\(tally.count) \(operation)\(money)"
             }
-            Swift.print("  \(label(kind)) \(parts.joined(separator: ", "))")
+            Terminal.standardOutput("  \(label(kind)) \(parts.joined(separator: ", "))")
         }
     }
 

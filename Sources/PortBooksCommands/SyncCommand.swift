@@ -84,7 +84,7 @@ struct Import: AsyncParsableCommand {
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("Name at least one file to import.") }
         for file in files where !FileManager.default.fileExists(atPath: file) {
-            throw ValidationError("No such file: \(file)")
+            throw ValidationError("No such file: \(escaping: file)")
         }
     }
 

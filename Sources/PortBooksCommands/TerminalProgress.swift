@@ -26,7 +26,8 @@ final class TerminalProgress: ProgressReporter {
         }
         line += ", \(Int(rate))/s"
         if interactive {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            // The escape sequence is PortBooks' own; the line (a phase naming a file) is not.
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + DisplayText.escaped(line)).utf8))
         } else {
             Terminal.standardError(line)
         }

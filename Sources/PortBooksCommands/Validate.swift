@@ -52,14 +52,15 @@ struct Validate: ParsableCommand {
                 ])
             } else if result.isValid {
                 let from = result.shape.flatMap { $0 == .export ? nil : ", from \($0.description)" } ?? ""
-                print("\(file): valid — \(Self.describe(result.counts))\(from) (\(String(format: "%.2f", seconds)) s)")
+                Terminal.standardOutput(
+                    "\(file): valid — \(Self.describe(result.counts))\(from) (\(String(format: "%.2f", seconds)) s)")
             } else {
-                print("\(file): INVALID — \(result.diagnostics.errorCount) problem(s)")
+                Terminal.standardOutput("\(file): INVALID — \(result.diagnostics.errorCount) problem(s)")
             }
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: reports, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
         }
         if !allValid { throw CommandEnd.needsAttention }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksCore
 
 /// A private copy of the ledger, for a dry run: the run stages, plans and records into it
 /// exactly as a real run does into the ledger, which it never touches — its files are only
@@ -16,6 +17,8 @@ public struct LedgerCopy: Sendable {
     ///
     /// Throws ``LedgerError/busy(path:)`` when a run holds the lock.
     public init(path: String, lockPath: String) throws {
+        // An empty, damaged or foreign file is refused as the real run refuses it, by its own path.
+        if let problem = LedgerFile.problem(at: path) { throw problem }
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "portbooks-dry-run-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(
@@ -31,10 +34,14 @@ public struct LedgerCopy: Sendable {
                 }
             }
             ledger = try LedgerStore.open(path: copy)
+        } catch LedgerError.notALedger(_, let problem) {
+            try? FileManager.default.removeItem(at: folder)
+            throw LedgerError.notALedger(path: path, problem: problem)
         } catch {
             try? FileManager.default.removeItem(at: folder)
             if error is LedgerError { throw error }
-            throw LedgerError.cannotOpen(path: path, reason: "a copy for the dry run could not be made: \(error)")
+            throw LedgerError.cannotOpen(
+                path: path, reason: "a copy for the dry run could not be made: \(FileErrorWords.describe(error))")
         }
     }
 

@@ -16,6 +16,14 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     case noSuchRecord(Int64)
     /// A change the ledger refuses (``LedgerChange``); with `apply`, nothing of the list changed.
     case invalidChange(id: Int64, reason: String)
+    /// A file is where the ledger belongs but is not a ledger PortBooks can use — empty (0
+    /// bytes), damaged, or another application's database — so it is never taken for a new
+    /// ledger (that would forget what was synced). `problem` says which, in words.
+    case notALedger(path: String, problem: String)
+    /// A record whose text SQLite would cut (a NUL): the ledger's columns, which the CSVs
+    /// show, would then differ from what is sent to QuickBooks. The readers refuse such text
+    /// first; this is the ledger's own guard.
+    case unstorableText(kind: String, portproID: String, field: String)
 
     public var description: String {
         switch self {
@@ -27,6 +35,15 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .busy(let path): "a PortBooks run holds the lock \(path); try the dry run again when it has finished"
         case .noSuchRecord(let id): "the ledger has no record #\(id)"
         case .invalidChange(let id, let reason): "record #\(id) cannot take this change: \(reason)"
+        case .notALedger(let path, let problem):
+            "the ledger \(path) \(problem). PortBooks does not start a new ledger over it: that would forget what was "
+                + "synced. To recover: put back a copy of the ledger if you have one; otherwise move this file aside "
+                + "(mv \(path) \(path).damaged) and re-import the processed files with `portbooks import` "
+                + "(archive/*/*.json archive/*/*.xml): records already in QuickBooks are found by number and adopted, or "
+                + "their requests replayed, so nothing is created twice (README, \"Recovering the ledger\")"
+        case .unstorableText(let kind, let portproID, let field):
+            "the \(kind) \(portproID) holds a NUL character in its \(field); it is not staged (the ledger would keep "
+                + "only the text before it)"
         }
     }
 }

@@ -69,7 +69,7 @@ extension LedgerStore {
         }
     }
 
-    private static func apply(_ change: LedgerChange, db: Database, now: String, runID: String) throws {
+    static func apply(_ change: LedgerChange, db: Database, now: String, runID: String) throws {
         func update(_ id: Int64, _ assignments: String, _ arguments: [(any DatabaseValueConvertible)?]) throws {
             // Cached: a push applies thousands of changes, from a handful of distinct statements.
             try db.cachedStatement(sql: "UPDATE records SET \(assignments), updated_at = ? WHERE id = ?")

@@ -15,24 +15,51 @@ public final class LedgerStore: Sendable {
     init(writer: any DatabaseWriter, path: String) throws {
         self.writer = writer
         self.path = path
+        try Self.prepare(writer, path: path, isNew: false)
+    }
+
+    /// Checks that an existing database is a PortBooks ledger (``LedgerFile``), refuses one a
+    /// newer PortBooks migrated, then migrates and stamps PortBooks' application id.
+    static func prepare(_ writer: any DatabaseWriter, path: String, isNew: Bool) throws {
         let migrator = Self.migrator
+        if !isNew, let problem = try writer.read({ db in try LedgerFile.schemaProblem(db, path: path) }) {
+            throw problem
+        }
         if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) {
             throw LedgerError.newerSchema(path: path)
         }
         try migrator.migrate(writer)
+        try writer.write { db in
+            if try Int32.fetchOne(db, sql: "PRAGMA application_id") != LedgerFile.applicationID {
+                try db.execute(sql: "PRAGMA application_id = \(LedgerFile.applicationID)")
+            }
+        }
     }
 
-    /// Opens (creating if needed) the ledger file and brings its schema up to date.
+    /// Opens the ledger file and brings its schema up to date; makes a new one (mode 0600)
+    /// when there is no file.
     ///
-    /// Throws ``LedgerError/cannotOpen(path:reason:)`` for a file that is not a ledger, is
-    /// damaged or cannot be created, and ``LedgerError/newerSchema(path:)`` for a ledger a
-    /// newer PortBooks has migrated.
+    /// A file that is there but is not a usable ledger — empty, damaged, another
+    /// application's — is ``LedgerError/notALedger(path:problem:)`` (exit 1, with how to
+    /// recover), never taken for a new ledger (``LedgerFile``). Also throws
+    /// ``LedgerError/cannotOpen(path:reason:)`` when it cannot be opened or created, and
+    /// ``LedgerError/newerSchema(path:)`` for a ledger a newer PortBooks has migrated.
     public static func open(path: String) throws -> LedgerStore {
+        if let problem = LedgerFile.problem(at: path) { throw problem }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        if access(path, F_OK) != 0 {
+            try LedgerFile.create(at: path, configuration: configuration) { pool in
+                try prepare(pool, path: path, isNew: true)
+            }
+        }
+        LedgerFile.restrictPermissions(path)
         do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
             return try LedgerStore(writer: try DatabasePool(path: path, configuration: configuration), path: path)
         } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw LedgerError.notALedger(path: path, problem: "is damaged (SQLite: \(error.message ?? "\(error)"))")
+            }
             throw LedgerError.cannotOpen(path: path, reason: error.message ?? "\(error)")
         }
     }
@@ -42,7 +69,7 @@ public final class LedgerStore: Sendable {
         do {
             return try writer.read(body)
         } catch let error as DatabaseError {
-            throw LedgerError.failed(path: path, reason: error.message ?? "\(error)")
+            throw failure(error)
         }
     }
 
@@ -51,13 +78,25 @@ public final class LedgerStore: Sendable {
         do {
             return try writer.write(body)
         } catch let error as DatabaseError {
-            throw LedgerError.failed(path: path, reason: error.message ?? "\(error)")
+            throw failure(error)
         }
+    }
+
+    /// A database failure as the ledger reports it: damage found in the middle of a run says
+    /// how to recover, as a damaged file found at opening does.
+    func failure(_ error: DatabaseError) -> LedgerError {
+        let words = error.message ?? "\(error)"
+        if error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            return .notALedger(path: path, problem: "is damaged (SQLite: \(words))")
+        }
+        return .failed(path: path, reason: words)
     }
 
     /// A fresh ledger in memory (tests).
     public static func inMemory() throws -> LedgerStore {
-        try LedgerStore(writer: try DatabaseQueue(), path: ":memory:")
+        let queue = try DatabaseQueue()
+        try prepare(queue, path: ":memory:", isNew: true)
+        return try LedgerStore(writer: queue, path: ":memory:")
     }
 
     // MARK: Schema
@@ -193,6 +232,11 @@ public final class LedgerStore: Sendable {
             let content = try CanonicalContent.encode(record)
             let hash = SHA256Digest.hexDigest(bytes: content)
             let summary = CanonicalContent.summary(record)
+            for (field, text) in [
+                ("number", summary.number), ("customer name", summary.customer), ("customer id", summary.customerID),
+            ] where text?.utf8.contains(0) == true {
+                throw LedgerError.unstorableText(kind: record.kind.rawValue, portproID: record.portproID, field: field)
+            }
             let existing = try Row.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT id, content_hash, state FROM records WHERE kind = ? AND portpro_id = ?"),
@@ -275,7 +319,7 @@ public final class LedgerStore: Sendable {
             }
         } catch let error as DatabaseError {
             // The body's own errors (a reader's) pass through unchanged.
-            throw LedgerError.failed(path: path, reason: error.message ?? "\(error)")
+            throw failure(error)
         }
         return result
     }
@@ -370,13 +414,7 @@ public final class LedgerStore: Sendable {
     }
 
     public func record(kind: RecordKind, portproID: String) throws -> LedgerRecord? {
-        try read { db in
-            try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND portpro_id = ?"),
-                arguments: [kind.rawValue, portproID]
-            ).map(LedgerRecord.init)
-        }
+        try read { db in try Self.record(kind: kind, portproID: portproID, db: db) }
     }
 
     public func record(id: Int64) throws -> LedgerRecord? {
@@ -387,29 +425,12 @@ public final class LedgerStore: Sendable {
     }
 
     public func records(kind: RecordKind, number: String) throws -> [LedgerRecord] {
-        try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND number = ? ORDER BY id",
-                arguments: [kind.rawValue, number]
-            ).map(LedgerRecord.init)
-        }
+        try read { db in try Self.records(kind: kind, number: number, db: db) }
     }
 
     public func records(kind: RecordKind, portproIDs: [String]) throws -> [LedgerRecord] {
         guard !portproIDs.isEmpty else { return [] }
-        return try read { db in
-            var found: [LedgerRecord] = []
-            for start in stride(from: 0, to: portproIDs.count, by: 500) {
-                let chunk = Array(portproIDs[start..<min(start + 500, portproIDs.count)])
-                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
-                found += try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND portpro_id IN (\(marks))"),
-                    arguments: StatementArguments([kind.rawValue] + chunk)
-                ).map(LedgerRecord.init)
-            }
-            return found
-        }
+        return try read { db in try Self.records(kind: kind, portproIDs: portproIDs, db: db) }
     }
 
     /// The records of `kind` in `states` that are linked to a QuickBooks object, in ledger order

@@ -26,7 +26,7 @@ public final class DropFileReaders {
 
     /// `{` or `[` first means JSON, `<` means XML; anything else is left to the JSON reader to refuse.
     public static func sniff(_ path: String) -> ExportFormat? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        guard let handle = try? ReadableFile.handle(path) else { return nil }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 512)) ?? Data())
         let first = head.drop(while: { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 <= 0x20 }).first

@@ -52,8 +52,12 @@ public final class RunResults: @unchecked Sendable {
     private var writers: [RecordKind: CSVFileWriter] = [:]
     private var tallies: [RecordKind: [ResultRow.Outcome: Int]] = [:]
     public private(set) var filesStaged: [String] = []
-    public private(set) var filesRejected: [String] = []
+    /// Files refused whole, in the order they were refused.
+    public private(set) var refusals: [FileRefusal] = []
     public private(set) var filesDuplicate: [String] = []
+    /// Things a person should know that are not a record's problem (a file staged but left in
+    /// `inbox/` because it could not be archived), one sentence each.
+    public private(set) var warnings: [String] = []
     public var apiCalls = 0
     /// Time spent pushing (after staging), for throughput figures.
     public var pushSeconds: Double = 0
@@ -113,11 +117,44 @@ public final class RunResults: @unchecked Sendable {
     }
 
     public func fileStaged(_ name: String) { lock.withLock { filesStaged.append(name) } }
-    public func fileRejected(_ name: String) { lock.withLock { filesRejected.append(name) } }
+
+    /// Notes a file refused whole: `reasons` are its first diagnostics (or the one reason),
+    /// `reasonFile` the `NAME.error.txt` written for it, if any, and `movedTo` where it went
+    /// (`nil`: it was left where it was — `import`, a dry run, or a move that failed).
+    public func fileRejected(_ name: String, reasons: [String] = [], movedTo: URL? = nil, reasonFile: URL? = nil) {
+        lock.withLock {
+            refusals.append(FileRefusal(name: name, reasons: reasons, movedTo: movedTo, reasonFile: reasonFile))
+        }
+    }
+
+    /// Notes something a person should know about the run (see ``warnings``).
+    public func warn(_ sentence: String) { lock.withLock { warnings.append(sentence) } }
+
+    /// The names of the files refused whole.
+    public var filesRejected: [String] { lock.withLock { refusals.map(\.name) } }
+
     public func fileDuplicate(_ name: String) { lock.withLock { filesDuplicate.append(name) } }
 
     /// Outcome counts per entity, for the summary.
     public func counts() -> [RecordKind: [ResultRow.Outcome: Int]] {
         lock.withLock { tallies }
+    }
+}
+
+/// A file a run refused whole: why, where it went, and where the reason was written.
+public struct FileRefusal: Hashable, Sendable {
+    public var name: String
+    /// The first diagnostics (`file:line:col: error: …`) or the one reason, already escaped.
+    public var reasons: [String]
+    /// Where the file is now (`rejected/…`); `nil` when it stayed where it was.
+    public var movedTo: URL?
+    /// The `NAME.error.txt` written for it; `nil` when none was.
+    public var reasonFile: URL?
+
+    public init(name: String, reasons: [String], movedTo: URL? = nil, reasonFile: URL? = nil) {
+        self.name = name
+        self.reasons = reasons
+        self.movedTo = movedTo
+        self.reasonFile = reasonFile
     }
 }

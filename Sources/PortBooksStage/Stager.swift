@@ -37,43 +37,129 @@ public struct Stager {
     }
 
     /// Stages one inbox file and moves it to `archive/` or `rejected/`.
+    ///
+    /// One file never stops the others: whatever goes wrong with this file — it cannot be
+    /// read, it is a FIFO, its name is too long for a reason file, a move fails — ends in a
+    /// refusal (or a warning) about it, and the run goes on. Only the ledger's own failures
+    /// (``LedgerError``) are thrown: without the ledger no file can be staged.
     public func stageDropFile(_ file: DropFolder.DropFile, folder: DropFolder, progress: ProgressReporter?) throws {
-        if file.isSymbolicLink {
-            let refusal = DropFolder.symbolicLinkRefusal(file.name)
-            logger.error("\(refusal)")
-            if movesFiles { try folder.reject(file, diagnostics: [], summary: refusal) }
-            results.fileRejected(file.name)
+        if let refusal = file.refusal {
+            refuse(file, folder: folder, summary: refusal, diagnostics: [])
             return
         }
-        let hash = try SHA256Digest.hexDigest(ofFile: file.url.path)
-        if try ledger.fileAlreadyStaged(hash: hash) {
-            logger.info("\(file.name): the same content was processed before; archived without staging")
-            results.fileDuplicate(file.name)
-            if movesFiles { try folder.archive(file) }
-            return
-        }
-        let result = try stage(url: file.url, name: file.name, hash: hash, size: file.size, progress: progress)
-        guard movesFiles else { return }
-        if result.isValid {
-            try folder.archive(file)
-        } else {
+        do {
+            let hash = try SHA256Digest.hexDigest(ofFile: file.url.path)
+            if try ledger.fileAlreadyStaged(hash: hash) {
+                logger.info("\(escaping: file.name): the same content was processed before; archived without staging")
+                results.fileDuplicate(file.name)
+                archive(file, folder: folder)
+                return
+            }
+            let result = try stage(url: file.url, name: file.name, hash: hash, size: file.size, progress: progress)
+            if result.isValid {
+                archive(file, folder: folder)
+            } else {
+                let summary =
+                    "\(file.name) was refused whole: \(result.diagnostics.errorCount) problem(s); nothing from it was staged."
+                var lines = result.diagnostics.kept.map(\.description)
+                if result.diagnostics.omitted > 0 { lines.append("… and \(result.diagnostics.omitted) more") }
+                refuse(file, folder: folder, summary: summary, diagnostics: lines)
+            }
+        } catch let error as LedgerError where !Self.isAboutTheFile(error) {
+            throw error
+        } catch {
             let summary =
-                "\(file.name) was refused whole: \(result.diagnostics.errorCount) problem(s); nothing from it was staged."
-            var lines = result.diagnostics.kept.map(\.description)
-            if result.diagnostics.omitted > 0 { lines.append("… and \(result.diagnostics.omitted) more") }
-            try folder.reject(file, diagnostics: lines, summary: summary)
+                "\(file.name) was refused: \(FileErrorWords.describe(error)); nothing from it was staged."
+            refuse(file, folder: folder, summary: summary, diagnostics: [])
+        }
+    }
+
+    /// Moves a refused file to `rejected/` with its reason file and notes it; a move that fails
+    /// leaves the file where it is, logged and noted (the next run tries again).
+    private func refuse(_ file: DropFolder.DropFile, folder: DropFolder, summary: String, diagnostics: [String]) {
+        logger.error("\(escaping: summary)")
+        let reasons = [summary] + diagnostics
+        guard movesFiles else {
+            results.fileRejected(file.name, reasons: reasons.map(DisplayText.escaped))
+            return
+        }
+        do {
+            let moved = try folder.reject(file, diagnostics: diagnostics, summary: summary)
+            results.fileRejected(
+                file.name, reasons: reasons.map(DisplayText.escaped), movedTo: moved,
+                reasonFile: DropFolder.reasonFile(for: moved))
+        } catch {
+            let words = FileErrorWords.describe(error)
+            logger.error("\(escaping: file.name) could not be moved to rejected/: \(escaping: words)")
+            results.fileRejected(
+                file.name,
+                reasons: (reasons + ["it could not be moved to rejected/ (\(words)); it stays in inbox/"]).map(
+                    DisplayText.escaped))
+        }
+    }
+
+    /// Moves a staged (or already seen) file to `archive/`; a move that fails leaves the file
+    /// in `inbox/` with a warning: its records are staged, and the next run archives it.
+    private func archive(_ file: DropFolder.DropFile, folder: DropFolder) {
+        guard movesFiles else { return }
+        do {
+            try folder.archive(file)
+        } catch {
+            let sentence =
+                "\(file.name) was staged but could not be moved to archive/ (\(FileErrorWords.describe(error))); "
+                + "it stays in inbox/, and the next run archives it without staging it again"
+            logger.error("\(escaping: sentence)")
+            results.warn(DisplayText.escaped(sentence))
         }
     }
 
     /// Stages a named file (`import`), leaving it where it is.
+    ///
+    /// Only a regular file (or a link to one) is opened: a FIFO, device node, socket or folder
+    /// is refused by name, as an unreadable file is, and the import goes on with the others.
     public func stageNamedFile(_ url: URL, progress: ProgressReporter?) throws {
-        let hash = try SHA256Digest.hexDigest(ofFile: url.path)
-        if try ledger.fileAlreadyStaged(hash: hash) {
-            results.fileDuplicate(url.lastPathComponent)
+        let name = url.lastPathComponent
+        func refuse(_ reasons: [String]) {
+            for reason in reasons { logger.error("\(escaping: reason)") }
+            results.fileRejected(name, reasons: reasons.map(DisplayText.escaped))
+        }
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            refuse(["\(url.path) cannot be read: \(String(cString: strerror(errno))); nothing from it was staged."])
             return
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        _ = try stage(url: url, name: url.lastPathComponent, hash: hash, size: size, progress: progress)
+        if let what = ReadableFile.kind(ofMode: info.st_mode) {
+            refuse([DropFolder.specialEntryRefusal(url.path, what: what)])
+            return
+        }
+        do {
+            let hash = try SHA256Digest.hexDigest(ofFile: url.path)
+            if try ledger.fileAlreadyStaged(hash: hash) {
+                results.fileDuplicate(name)
+                return
+            }
+            let size = Int(info.st_size)
+            let result = try stage(url: url, name: name, hash: hash, size: size, progress: progress)
+            if !result.isValid {
+                var lines = [
+                    "\(name) was refused whole: \(result.diagnostics.errorCount) problem(s); nothing from it was staged."
+                ]
+                lines += result.diagnostics.kept.map(\.description)
+                if result.diagnostics.omitted > 0 { lines.append("… and \(result.diagnostics.omitted) more") }
+                results.fileRejected(name, reasons: lines.map(DisplayText.escaped))
+            }
+        } catch let error as LedgerError where !Self.isAboutTheFile(error) {
+            throw error
+        } catch {
+            refuse(["\(url.path) was refused: \(FileErrorWords.describe(error)); nothing from it was staged."])
+        }
+    }
+
+    /// Whether a ledger error is about what the file holds (the file is refused, the run goes
+    /// on) rather than about the ledger itself (the run cannot go on).
+    static func isAboutTheFile(_ error: LedgerError) -> Bool {
+        if case .unstorableText = error { return true }
+        return false
     }
 
     /// The record to stage for `read`: itself, or — for part of an invoice from a PortPro invoice
@@ -98,28 +184,27 @@ public struct Stager {
         let format = ExportFormat(path: url.path)?.rawValue ?? DropFileReaders.sniff(url.path)?.rawValue ?? "unknown"
         var result = ExportReadResult(file: name)
         var staged = 0
-        progress?.update(phase: "staging \(name)", done: 0, total: nil)
+        progress?.update(phase: "staging \(escaping: name)", done: 0, total: nil)
         memo.startFile()
         _ = try ledger.stageFile(hash: hash, name: name, size: size, format: format, runID: runID) { session in
             result = try reader.readRecords { read in
                 let record = try Self.combined(read, in: session)
                 memo.insert(record, hash: try session.stage(record, sourceFile: name))
                 staged += 1
-                if staged % 1000 == 0 { progress?.update(phase: "staging \(name)", done: staged, total: nil) }
+                if staged % 1000 == 0 { progress?.update(phase: "staging \(escaping: name)", done: staged, total: nil) }
             }
             return result.isValid
         }
         if result.isValid {
             results.fileStaged(name)
-            logger.info("\(name): staged \(result.recordCount) records")
+            logger.info("\(escaping: name): staged \(result.recordCount) records")
         } else {
             for diagnostic in result.diagnostics.kept { logger.error("\(diagnostic.description)") }
             try ledger.recordRejectedFile(
                 hash: hash, name: name,
                 message: result.diagnostics.kept.first?.description ?? "invalid", runID: runID)
-            results.fileRejected(name)
         }
-        progress?.finish(phase: "staging \(name)")
+        progress?.finish(phase: "staging \(escaping: name)")
         return result
     }
 }

@@ -71,6 +71,7 @@ struct ResolveEndToEndTests {
         // every other problem of its own is cleared; blocked rows follow by themselves.
         let customers = try sandbox.objects("Customer")
         var lines = ["entity;portpro_id;number;action;new_qb_id;note"]
+        var clearedRows: [[String: String]] = []
         for row in rows where row["problem_code"] != "blocked" {
             var action = "Clear"
             var newID = ""
@@ -81,6 +82,7 @@ struct ResolveEndToEndTests {
                 action = "set qb id"
                 newID = id
             }
+            if action == "Clear" { clearedRows.append(row) }
             lines.append(
                 [row["entity"] ?? "", row["portpro_id"] ?? "", row["number"] ?? "", action, newID, "=checked by Ann"]
                     .map(csvCell).joined(separator: ";"))
@@ -92,6 +94,24 @@ struct ResolveEndToEndTests {
 
         let second = try portbooks(project, ["sync", "--settle", "0"])
         #expect(!FileManager.default.fileExists(atPath: file.path), "applied files are archived")
+        // The run's results hold a `cleared` row for each record the file cleared, as the ledger has it.
+        let resultsLine = try #require(second.stdout.split(separator: "\n").first { $0.contains("results:") })
+        let runFolder = URL(fileURLWithPath: String(resultsLine.split(separator: " ").last ?? ""), isDirectory: true)
+        var cleared: [String: [String: String]] = [:]
+        for name in ["customers", "invoices", "payments", "credit-memos"] {
+            let text = try String(contentsOf: runFolder.appendingPathComponent("results-\(name).csv"), encoding: .utf8)
+            for row in CSVLite.rows(text) where row["outcome"] == "cleared" { cleared[row["portpro_id"] ?? ""] = row }
+        }
+        #expect(!clearedRows.isEmpty)
+        #expect(Set(cleared.keys) == Set(clearedRows.compactMap { $0["portpro_id"] }), "\(cleared.keys)")
+        for row in clearedRows {
+            let result = cleared[row["portpro_id"] ?? ""]
+            #expect(result?["number"] == row["number"], "\(row)")
+            #expect(result?["customer"] == row["customer"], "\(row)")
+            #expect(
+                result?["message"]?.hasPrefix("cleared: off the problem list") == true, "\(String(describing: result))")
+            #expect(result?["source_file"] == "problems-fixed.csv")
+        }
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("rejected").path)
                 .isEmpty,

@@ -235,7 +235,8 @@ struct LedgerStateTests {
             _ = try LedgerStore.open(path: garbage)
             Issue.record("a garbage file opened as a ledger")
         } catch let error as LedgerError {
-            #expect("\(error)".hasPrefix("the ledger \(garbage) cannot be opened: "))
+            #expect("\(error)".hasPrefix("the ledger \(garbage) is not an SQLite database"))
+            #expect("\(error)".contains("To recover"))
         }
 
         let missingFolder = FileManager.default.temporaryDirectory.appendingPathComponent(

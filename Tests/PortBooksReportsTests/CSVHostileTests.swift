@@ -124,8 +124,8 @@ struct CSVHostileTests {
 struct CSVLimitTests {
     @Test("a wide header over many short rows is refused before it becomes a billion empty cells")
     func wideHeader() throws {
-        let header = "entity,action," + String(repeating: "x,", count: 100_000) + "note\n"
-        let data = Data((header + String(repeating: "invoice\n", count: 200)).utf8)
+        let header = "entity,action," + String(repeating: "x,", count: 16_000) + "note\n"
+        let data = Data((header + String(repeating: "invoice\n", count: 700)).utf8)
         #expect(throws: CSVError.self) { try CSVReader.read(data) }
         do {
             _ = try CSVReader.read(data)
@@ -155,5 +155,89 @@ struct CSVLimitTests {
         #expect(throws: CSVError.tooLarge(what: "129 MiB", limit: "128 MiB")) {
             try CSVReader.read(contentsOf: url)
         }
+    }
+
+    @Test("empty cells at the end of a row are counted, not kept: a line of a million commas costs nothing")
+    func trailingEmptyCells() throws {
+        let commas = String(repeating: ",", count: 1_000_000)
+        var parser = CSVParser(bytes: Array("invoice,i3,retry\(commas)\r\nnext,,\(commas)x\r\n".utf8), delimiter: 44)
+        let first = try parser.nextRecord()
+        #expect(first?.cells == ["invoice", "i3", "retry"])
+        // A non-empty cell after them brings the empty cells back: positions are kept.
+        do {
+            _ = try parser.nextRecord()
+            Issue.record("a cell in column 1,000,003 was accepted")
+        } catch {
+            #expect(
+                error
+                    == .rowTooLarge(
+                        line: 2, what: "a cell in column 1,000,003",
+                        limit: "16,384 columns, as in Excel and LibreOffice"))
+        }
+        var short = CSVParser(bytes: Array("a,,,b,,,\n".utf8), delimiter: 44)
+        #expect(try short.nextRecord()?.cells == ["a", "", "", "b"])
+
+        let table = try CSVReader.read(Data("entity,portpro_id,action,note\r\ninvoice,i3,retry\(commas)\r\n".utf8))
+        #expect(table.rows.map(\.cells) == [["invoice", "i3", "retry", ""]])
+    }
+
+    @Test(
+        "a cell past column 16,384 (the widest spreadsheet) is refused with its line, in the header or a row",
+        arguments: [
+            (
+                "header",
+                "entity,action," + Array(repeating: "x", count: 16_383).joined(separator: ",")
+                    + "\r\ninvoice,retry\r\n", 1, 16_385
+            ),
+            (
+                "row",
+                "entity,action\r\ninvoice,retry\r\ninvoice," + String(repeating: ",", count: 19_998) + "note\r\n", 3,
+                20_000
+            ),
+        ])
+    func tooManyColumns(where: String, text: String, line: Int, column: Int) throws {
+        let expected = CSVError.rowTooLarge(
+            line: line, what: "a cell in column \(column / 1000),\(String(column % 1000).leftPadded(3))",
+            limit: "16,384 columns, as in Excel and LibreOffice")
+        #expect(throws: expected) { try CSVReader.read(Data(text.utf8)) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wide-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(text.utf8).write(to: url)
+        #expect(throws: expected) {
+            let reader = try CSVRowReader(contentsOf: url)
+            while try reader.next() != nil {}
+        }
+        // The widest sheet itself reads.
+        let widest = Array(repeating: "x", count: 16_382).joined(separator: ",")
+        let table = try CSVReader.read(Data("entity,action,\(widest)\r\ninvoice,retry\r\n".utf8))
+        #expect(table.header.count == 16_384)
+    }
+
+    @Test("a row over 4 MiB is refused with its line before it is held; Excel's longest cells in every column read")
+    func rowTooLarge() throws {
+        let huge = String(repeating: "a", count: 5 << 20)
+        for text in [
+            "entity,action,note\r\ninvoice,retry,ok\r\ninvoice,retry,\"\(huge)\"\r\n",
+            "entity,action,note\r\ninvoice,retry,ok\r\ninvoice,retry,\(huge)\r\n",
+            "entity,action,note\r\ninvoice,retry,ok\r\n"
+                + Array(repeating: String(repeating: "b", count: 1 << 20), count: 5).joined(separator: ",") + "\r\n",
+        ] {
+            #expect(
+                throws: CSVError.rowTooLarge(
+                    line: 3, what: "more than 4 MiB of text",
+                    limit: "4 MiB; Excel keeps at most 32,767 characters in a cell")
+            ) { try CSVReader.read(Data(text.utf8)) }
+        }
+        // Excel's longest cell (32,767 characters), multi-byte, in each of problems.csv's columns.
+        let longest = String(repeating: "é", count: 32_767)
+        let row = Array(repeating: longest, count: ProblemsFile.columns.count)
+        let table = try CSVReader.read(CSVWriter.encode(header: ProblemsFile.columns, rows: [row]))
+        #expect(table.rows.first?.cells == row)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -98,8 +98,10 @@ struct ResolutionFixture {
         quickBooks: FakeQuickBooks = FakeQuickBooks()
     ) async throws -> ResolutionOutcome {
         let file = try ResolutionFile.parse(data, name: name)
-        let plan = try await ResolutionPlanner(ledger: ledger, force: force).plan(file) { quickBooks }
-        return try ResolutionApplier(ledger: ledger, runID: "r1").apply(plan, partial: partial, dryRun: dryRun)
+        let planner = ResolutionPlanner(ledger: ledger, force: force)
+        let survey = try await planner.survey(file) { quickBooks }
+        return try ResolutionApplier(ledger: ledger, runID: "r1").apply(
+            file, survey: survey, planner: planner, partial: partial, dryRun: dryRun)
     }
 }
 

@@ -24,8 +24,11 @@ public enum SHA256Digest {
     ///
     /// Throws ``DigestError`` with the path and the system's words when it cannot be read.
     public static func hexDigest(ofFile path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DigestError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        let handle: FileHandle
+        do {
+            handle = try ReadableFile.handle(path)
+        } catch {
+            throw DigestError.unreadable(path: path, reason: error.reason)
         }
         defer { try? handle.close() }
         var hasher = SHA256()

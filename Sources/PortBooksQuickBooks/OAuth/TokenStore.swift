@@ -1,4 +1,5 @@
 import Foundation
+import PortBooksCore
 
 #if canImport(Glibc)
     import Glibc
@@ -26,8 +27,17 @@ public struct TokenStore: Sendable {
     }
 
     /// The stored tokens, or `nil` if there is no file yet.
+    ///
+    /// A token file that group or others can read or write is refused (``PrivateFile``): the
+    /// fault says to `chmod 600` it. ``save(_:)`` always writes mode 0600.
     public func load() throws -> OAuthTokens? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        if let exposure = PrivateFile.exposure(
+            of: path, what: "the token file",
+            afterwards: "revoke the connection (`portbooks connect --revoke`) and connect again")
+        {
+            throw QuickBooksFault.fatal(exposure)
+        }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             return try Self.decoder.decode(OAuthTokens.self, from: data)

@@ -36,11 +36,11 @@ public struct JSONExportReader: ExportReader {
 
     public func readRecords(_ body: (ReadRecord) throws -> Void) throws -> ExportReadResult {
         var result = ExportReadResult(file: displayName)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            result.diagnostics.append(
-                Diagnostic(
-                    file: displayName, line: 0, column: 0, code: .unreadable,
-                    message: "cannot open the file (missing, or no permission to read it)"))
+        let handle: FileHandle
+        do {
+            handle = try ReadableFile.handle(path)
+        } catch {
+            result.diagnostics.append(Diagnostic.unreadable(file: displayName, error))
             return result
         }
         defer { try? handle.close() }
@@ -86,6 +86,8 @@ final class JSONStreamParser {
     var nodeBudget = JSONExportReader.maximumNodesPerRecord
     /// Bytes of strings the current record may still hold (``ReaderLimits/maximumRecordTextBytes``).
     var textBudget = ReaderLimits.maximumRecordTextBytes
+    /// The member names of the object open at each depth (index = depth), for duplicates.
+    var memberNames: [MemberNames] = []
 
     init(stream: ByteStream, file: String) {
         self.stream = stream
@@ -157,7 +159,7 @@ final class JSONStreamParser {
             }
         }
         var top = TopLevel(start: stream.position)
-        try parseMembers { key in
+        try parseMembers(depth: 0) { key in
             let valuePosition = stream.position
             if let kind = RecordKind(arrayName: key) {
                 top.exportArray = top.exportArray ?? valuePosition
@@ -322,5 +324,42 @@ final class JSONStreamParser {
             try item(index)
             index += 1
         }
+    }
+}
+
+/// The member names of one JSON object, with where each was written: a short list searched
+/// in order (records have a few dozen fields), indexed by a dictionary once it grows, so a
+/// hostile object of 200,000 members costs linear time. Emptied and reused for the next
+/// object at the same depth, keeping its storage.
+struct MemberNames {
+    private var names: [String] = []
+    private var positions: [SourcePosition] = []
+    private var index: [String: Int]?
+    /// Past this many names, lookups go through ``index``.
+    private static let linearLimit = 24
+
+    mutating func removeAll() {
+        names.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        index = nil
+    }
+
+    /// Adds `name`; when the object already has it, returns where it was first written.
+    mutating func insert(_ name: String, at position: SourcePosition) -> SourcePosition? {
+        if index != nil {
+            if let earlier = index?[name] { return positions[earlier] }
+            index?[name] = names.count
+        } else {
+            for (offset, known) in names.enumerated() where known == name { return positions[offset] }
+            if names.count == Self.linearLimit {
+                var built = [String: Int](minimumCapacity: names.count * 2)
+                for (offset, known) in names.enumerated() { built[known] = offset }
+                built[name] = names.count
+                index = built
+            }
+        }
+        names.append(name)
+        positions.append(position)
+        return nil
     }
 }

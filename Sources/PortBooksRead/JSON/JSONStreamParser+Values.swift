@@ -19,7 +19,7 @@ extension JSONStreamParser {
         switch byte {
         case UInt8(ascii: "{"):
             var fields: [SourceNode.Field] = []
-            try parseMembers { name in
+            try parseMembers(depth: depth) { name in
                 let value = try parseValue(depth: depth + 1, build: build)
                 if build { fields.append(SourceNode.Field(name: name, node: value)) }
             }
@@ -72,8 +72,16 @@ extension JSONStreamParser {
 
     /// Consumes an object from its `{` to its `}`, calling `member` with each field name once
     /// the reader stands on that field's value; `member` must consume the value.
-    func parseMembers(_ member: (String) throws -> Void) throws {
+    ///
+    /// A name the object already has stops the read (``DiagnosticCode/duplicateField``): RFC
+    /// 8259 leaves duplicates' meaning open, Python's json and jsonschema keep the last one,
+    /// and PortBooks would read the first, so the same file would mean two different records.
+    /// `depth` is the object's nesting level (the document is 0; its values are at 1), whose
+    /// name list is reused.
+    func parseMembers(depth: Int, _ member: (String) throws -> Void) throws {
         _ = try stream.next()
+        while memberNames.count <= depth { memberNames.append(MemberNames()) }
+        memberNames[depth].removeAll()
         var first = true
         while true {
             try skipWhitespace()
@@ -94,7 +102,15 @@ extension JSONStreamParser {
             guard quote == UInt8(ascii: "\"") else {
                 throw stop(.syntax, "expected a field name in double quotes, found \(describe(quote))")
             }
+            let keyPosition = stream.position
             let key = try parseString()
+            if let earlier = memberNames[depth].insert(key, at: keyPosition) {
+                throw stop(
+                    .duplicateField,
+                    "the field \"\(key)\" appears twice in one object (first on line \(earlier.line), column "
+                        + "\(earlier.column)); readers disagree on which one counts, so the file is refused. "
+                        + "Keep one of them", at: keyPosition)
+            }
             try expectColon()
             try skipWhitespace()
             try member(key)

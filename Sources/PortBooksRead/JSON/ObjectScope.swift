@@ -71,8 +71,17 @@ struct ObjectScope {
         }
     }
 
-    func text(_ name: String, required: Bool = false, maxLength: Int? = nil) -> String? {
+    /// A text field. Control characters are refused with the value's position (README
+    /// "Hostile input"): none in a one-line field (a number, a name, a code), and only tab and
+    /// line breaks in free text (`multiline`) — see ``TextCharacters``.
+    func text(_ name: String, required: Bool = false, maxLength: Int? = nil, multiline: Bool = false) -> String? {
         guard let (text, position) = scalar(name, required: required) else { return nil }
+        if let refused = TextCharacters.firstRefused(in: text, multiline: multiline) {
+            context.report(
+                .controlCharacter, TextCharacters.message(field: "\(path).\(name)", refused: refused),
+                at: position)
+            return nil
+        }
         if let maxLength, text.count > maxLength {
             context.report(
                 .invalidValue, "\(path).\(name) is \(text.count) characters long; at most \(maxLength) are allowed",

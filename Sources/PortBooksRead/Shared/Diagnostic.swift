@@ -30,8 +30,23 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The printed form. The file name and the message are untrusted (a file name or a
+    /// quoted value may hold a newline or a bidirectional override): both go through
+    /// ``DisplayText/escaped(_:)``, so a diagnostic is always one line that says what it says.
     public var description: String {
-        "\(FileLocation.text(file: file, line: line, column: column)): \(severity.rawValue): \(message) [\(code.rawValue)]"
+        "\(FileLocation.text(file: file, line: line, column: column)): \(severity.rawValue): \(escaping: message) "
+            + "[\(code.rawValue)]"
+    }
+
+    /// The whole-file diagnostic for a file that could not be opened, or that is not a file (a
+    /// FIFO, a folder, a device: ``ReadableFile``).
+    static func unreadable(file: String, _ refusal: ReadableFile.Refusal) -> Diagnostic {
+        let message: String
+        switch refusal {
+        case .notAFile: message = refusal.reason
+        case .cannotOpen(_, let reason): message = "cannot open the file (\(reason))"
+        }
+        return Diagnostic(file: file, line: 0, column: 0, code: .unreadable, message: message)
     }
 }
 
@@ -67,6 +82,13 @@ public enum DiagnosticCode: String, Hashable, Sendable, CaseIterable {
     case schema = "schema-violation"
     /// A value, record or nesting beyond ``ReaderLimits`` (a 1 MiB string, 64 levels deep).
     case limitExceeded = "limit-exceeded"
+    /// A JSON object names one member twice (`"reference_number"` twice in one invoice): a
+    /// reader that keeps the last one (Python's json, jsonschema) would see another record
+    /// than one that keeps the first, so the file is refused.
+    case duplicateField = "duplicate-field"
+    /// A control character (NUL, ESC, …) in a text field, or a line break or tab in a
+    /// one-line field (``TextCharacters``).
+    case controlCharacter = "control-character"
 }
 
 /// Collects diagnostics while a run goes on; keeps the first `limit` and counts the rest.

@@ -68,7 +68,7 @@ final class DecodeContext {
     func customer(_ node: SourceNode, path: FieldPath) -> Customer? {
         guard let scope = scope(node, path: path) else { return nil }
         let id = scope.id("_id")
-        let name = scope.text("company_name", required: true, maxLength: 500)
+        let name = scope.text("company_name", required: true, maxLength: 500, multiline: true)
         var terms: Customer.PaymentTerms?
         if let termsNode = scope.optionalNode("defaultPaymentTerms"),
             let termsScope = self.scope(termsNode, path: path.child("defaultPaymentTerms"))
@@ -79,7 +79,7 @@ final class DecodeContext {
         let customer = Customer(
             id: id ?? "", companyName: name ?? "", quickbooksEmail: scope.text("quickbooksEmail"),
             billingEmail: scope.text("billingEmail"), mainContactName: scope.text("main_contact_name"),
-            mobile: scope.text("mobile"), address1: scope.text("address1"), city: scope.text("city"),
+            mobile: scope.text("mobile"), address1: scope.text("address1", multiline: true), city: scope.text("city"),
             state: scope.text("state"), country: scope.text("country"), zipCode: scope.text("zip_code"),
             currency: scope.currency("currency"), defaultPaymentTerms: terms,
             externalSystemID: scope.text("externalSystemID"))
@@ -90,7 +90,7 @@ final class DecodeContext {
         guard let node = scope.requiredNode(field), let ref = self.scope(node, path: scope.fieldPath.child(field))
         else { return nil }
         let id = ref.id("_id")
-        let name = ref.text("company_name", required: true, maxLength: 500)
+        let name = ref.text("company_name", required: true, maxLength: 500, multiline: true)
         guard let id, let name else { return nil }
         return CustomerRef(id: id, companyName: name, currency: ref.currency("currency"))
     }
@@ -113,7 +113,7 @@ final class DecodeContext {
         let terms = scope.count("payment_terms")
         let status = scope.choice("status", Invoice.Status.spellings)
         let currency = scope.currency("currency")
-        let notes = scope.text("notes")
+        let notes = scope.text("notes", multiline: true)
         let createdAt = scope.timestamp("createdAt")
         let updatedAt = scope.timestamp("updatedAt")
         guard let id, let number, let caller, let billingDate, let total else { return nil }
@@ -167,7 +167,7 @@ final class DecodeContext {
         let finalAmount = scope.amount("finalAmount", required: true)
         let charge = Charge(
             id: scope.optionalID("_id"), name: name ?? "", chargeType: scope.text("chargeType"),
-            description: scope.text("description"), unit: scope.amount("unit"),
+            description: scope.text("description", multiline: true), unit: scope.amount("unit"),
             perType: scope.choice("perType", Charge.PerType.spellings), chargePerUnit: scope.amount("chargePerUnit"),
             freeUnits: scope.amount("freeUnits"), amount: scope.amount("amount"), finalAmount: finalAmount ?? 0,
             glCode: scope.text("glCode"))
@@ -195,7 +195,7 @@ final class DecodeContext {
         }
         let method = scope.choice("paymentMethod", Payment.Method.spellings)
         let referenceNo = scope.text("referenceNo")
-        let notes = scope.text("notes")
+        let notes = scope.text("notes", multiline: true)
         let status = scope.choice("status", Payment.Status.spellings)
         guard let id, let caller, let date, let amount else { return nil }
         return Payment(
@@ -216,13 +216,14 @@ final class DecodeContext {
             let name = line.text("name", required: true)
             let amount = line.amount("amount", required: true)
             if let name, let amount {
-                lines.append(CreditMemo.Line(name: name, description: line.text("description"), amount: amount))
+                lines.append(
+                    CreditMemo.Line(name: name, description: line.text("description", multiline: true), amount: amount))
             }
         }
         let invoiceID = scope.optionalID("invoiceId")
         let invoiceNumber = scope.text("invoice_reference_number")
         let status = scope.choice("status", CreditMemo.Status.spellings)
-        let note = scope.text("note")
+        let note = scope.text("note", multiline: true)
         guard let id, let number, let caller, let date, let total else { return nil }
         return CreditMemo(
             id: id, creditMemoNumber: number, caller: caller, creditDate: date, invoiceID: invoiceID,

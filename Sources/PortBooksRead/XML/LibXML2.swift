@@ -17,11 +17,15 @@ enum LibXML2 {
     }
 
     /// Parser options for untrusted files (shared/PITFALLS.md 2): no network, no entity
-    /// substitution, no DTD loading, nothing printed behind our back, CDATA as text.
+    /// substitution, no DTD loading, nothing printed behind our back.
+    ///
+    /// Not `XML_PARSE_NOCDATA`: with an XSD validation context plugged into the reader
+    /// (`xmlTextReaderSchemaValidateCtxt`), libxml2 2.9.14 then drops CDATA content from the
+    /// nodes it hands out (`Smith <![CDATA[&]]> Sons` came out as "Smith  Sons", a value that
+    /// is only CDATA as missing) while the validator still sees it. CDATA sections arrive as
+    /// their own nodes instead, and ``XMLRecordWalker`` joins them with the text around them.
     static var safeOptions: Int32 {
-        Int32(
-            XML_PARSE_NONET.rawValue
-                | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+        Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue)
     }
 }
 

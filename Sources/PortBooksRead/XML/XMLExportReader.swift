@@ -184,9 +184,15 @@ struct XMLRecordWalker {
                 } else {
                     stack[stack.count - 1].fields.append(SourceNode.Field(name: finished.name, node: finished.node()))
                 }
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
-                // Whitespace-only nodes (indentation) are skipped: text is trimmed anyway.
-                if !stack.isEmpty {
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+                Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                // CDATA is ordinary text, joined with the text around it: `Smith <![CDATA[&]]> Sons`
+                // is "Smith & Sons". (libxml2 2.9's XML_PARSE_NOCDATA loses CDATA when an XSD is
+                // plugged into the reader, so CDATA nodes come here as they are.) Whitespace
+                // between two CDATA sections belongs to the value; whitespace in an element that
+                // already has child elements is indentation, and skipped.
+                let isWhitespace = type == Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue)
+                if !stack.isEmpty, !isWhitespace || stack[stack.count - 1].fields.isEmpty {
                     let text = string(xmlTextReaderConstValue(reader))
                     let length = stack[stack.count - 1].text.utf8.count + text.utf8.count
                     if let exceeded = budget.addText(text.utf8.count, elementLength: length) {

@@ -48,10 +48,9 @@ final class XMLInputGuard {
         case declaration
     }
 
-    /// Opens `path`; `nil` when it cannot be opened.
+    /// Opens `path`; `nil` when it cannot be opened or is not a regular file (``ReadableFile``).
     init?(path: String) {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return nil }
+        guard let descriptor = try? ReadableFile.openForReading(path) else { return nil }
         self.descriptor = descriptor
     }
 

@@ -11,10 +11,11 @@ enum XMLProlog {
     static let scanLimit = 1 << 16
 
     static func check(path: String, file: String) -> Diagnostic? {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return Diagnostic(
-                file: file, line: 0, column: 0, code: .unreadable,
-                message: "cannot open the file (missing, or no permission to read it)")
+        let handle: FileHandle
+        do {
+            handle = try ReadableFile.handle(path)
+        } catch {
+            return Diagnostic.unreadable(file: file, error)
         }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: scanLimit)) ?? Data())

@@ -24,6 +24,9 @@ public enum CSVError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file is beyond ``CSVReader/maximumFileBytes`` or ``CSVReader/maximumCells``: not a
     /// problem list, and reading it would take memory far beyond its size.
     case tooLarge(what: String, limit: String)
+    /// A row beyond ``CSVReader/maximumColumns`` or ``CSVReader/maximumRowBytes``: no
+    /// spreadsheet writes one, and holding it would take memory without bound.
+    case rowTooLarge(line: Int, what: String, limit: String)
     /// A report could not be written (no space, no permission, a folder in the way).
     case cannotWrite(path: String, reason: String)
 
@@ -33,7 +36,9 @@ public enum CSVError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unreadable, .noHeader, .tooLarge, .cannotWrite: nil
         case .unterminatedQuote(let line), .quoteInUnquotedCell(let line), .textAfterClosingQuote(let line):
             line
-        case .tooManyCells(let line, _, _), .missingColumns(_, let line), .duplicateColumn(_, let line): line
+        case .tooManyCells(let line, _, _), .missingColumns(_, let line), .duplicateColumn(_, let line),
+            .rowTooLarge(let line, _, _):
+            line
         }
     }
 
@@ -55,6 +60,8 @@ public enum CSVError: Error, Hashable, Sendable, CustomStringConvertible {
         case .duplicateColumn(let name, _): "the header has the column `\(name)` twice"
         case .tooLarge(let what, let limit):
             "the file is too large to be a problem list: \(what) (at most \(limit)); is it the right file?"
+        case .rowTooLarge(_, let what, let limit):
+            "the row is too large to be a problem list's: \(what) (at most \(limit)); is it the right file?"
         }
     }
 

@@ -41,6 +41,13 @@ public final class CSVFileWriter {
         try FileManager.default.moveItem(at: partial, to: url)
     }
 
+    /// Gives the file up: the partial file is removed and the target left as it was.
+    public func discard() {
+        buffer.removeAll()
+        try? handle.close()
+        try? FileManager.default.removeItem(at: partial)
+    }
+
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         try handle.write(contentsOf: buffer)

@@ -13,17 +13,11 @@ import PortBooksCore
 /// text back (``restoredCell(_:)``). UTF-16 files (Excel's "Unicode text") and files that are
 /// not valid UTF-8 (Excel's Windows-1252 "CSV") are decoded too.
 public enum CSVReader {
-    /// Reads the file at `url`. `knownColumns` are the column names the caller expects; they
-    /// decide which delimiter the header uses.
+    /// Reads the file at `url` whole. `knownColumns` are the column names the caller expects;
+    /// they decide which delimiter the header uses. (A file too long to hold is read a row at
+    /// a time with ``CSVRowReader``.)
     public static func read(contentsOf url: URL, knownColumns: [String] = []) throws(CSVError) -> CSVTable {
-        try checkSize(of: url)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
-        }
-        return try read(data, knownColumns: knownColumns)
+        try table(from: CSVRowReader(contentsOf: url, knownColumns: knownColumns))
     }
 
     /// Reads a whole file's bytes.
@@ -32,13 +26,21 @@ public enum CSVReader {
         return try read(text: utf8Text(data), knownColumns: knownColumns)
     }
 
-    /// Largest file read (128 MiB): half a million problem rows. The whole file is held in
-    /// memory, a few times over while it is decoded, so a bigger one is refused unread.
+    /// Largest file read (128 MiB): half a million problem rows; a bigger one is refused
+    /// unread, as no problem list is that long.
     public static let maximumFileBytes = 128 << 20
     /// Largest number of cells, short rows padded to the header's width (10 million): a wide
     /// header over many short rows would otherwise turn a few megabytes into gigabytes of
     /// empty cells (a 2 MB header of commas over 1,000 one-letter lines: a billion cells).
     public static let maximumCells = 10_000_000
+    /// Widest row read: a non-empty cell past column 16,384 — the last column of an Excel or
+    /// LibreOffice sheet (XFD) — is refused with its line (``CSVError/rowTooLarge(line:what:limit:)``).
+    /// Empty cells past it are a spreadsheet's formatted columns and are ignored, however many.
+    public static let maximumColumns = 16_384
+    /// Most text one row may hold (4 MiB): a problems.csv row is a few hundred bytes, and Excel
+    /// keeps at most 32,767 characters in a cell. With ``maximumColumns`` it bounds what reading
+    /// a row costs, whatever the file: without it, one 100 MB cell took 270 MB to read.
+    public static let maximumRowBytes = 4 << 20
 
     /// Throws ``CSVError/tooLarge(what:limit:)`` when the file at `url` is over ``maximumFileBytes``.
     public static func checkSize(of url: URL) throws(CSVError) {
@@ -46,7 +48,7 @@ public enum CSVReader {
         if size > maximumFileBytes { throw tooLarge(bytes: size) }
     }
 
-    private static func tooLarge(bytes: Int) -> CSVError {
+    static func tooLarge(bytes: Int) -> CSVError {
         .tooLarge(what: "\(bytes >> 20) MiB", limit: "\(maximumFileBytes >> 20) MiB")
     }
 
@@ -95,40 +97,13 @@ public enum CSVReader {
     // MARK: Table
 
     static func read(text bytes: [UInt8], knownColumns: [String]) throws(CSVError) -> CSVTable {
-        let delimiter = detectDelimiter(bytes, knownColumns: knownColumns)
-        var parser = CSVParser(bytes: bytes, delimiter: delimiter)
-        var header: (line: Int, cells: [String])?
-        while header == nil, let record = try parser.nextRecord() {
-            if !isBlank(record.cells) { header = record }
-        }
-        guard let header else { throw .noHeader }
-        var names = header.cells.map(trimmed)
-        // Empty names at the end are a spreadsheet's formatted but unnamed columns: no column
-        // can be found by them, and padding every row to them only costs memory.
-        while names.count > 1, names.last?.isEmpty == true { names.removeLast() }
+        try table(from: CSVRowReader(source: CSVByteSource(bytes: bytes), knownColumns: knownColumns))
+    }
+
+    private static func table(from reader: CSVRowReader) throws(CSVError) -> CSVTable {
         var rows: [(line: Int, cells: [String])] = []
-        var cellCount = names.count
-        while let record = try parser.nextRecord() {
-            guard !isBlank(record.cells) else { continue }
-            cellCount += names.count
-            guard cellCount <= maximumCells else {
-                throw .tooLarge(
-                    what: "more than \(maximumCells) cells (\(names.count) columns)", limit: "\(maximumCells) cells")
-            }
-            var cells = record.cells
-            if cells.count > names.count {
-                let extra = cells[names.count...]
-                guard extra.allSatisfy({ trimmed($0).isEmpty }) else {
-                    let found = (cells.lastIndex { !trimmed($0).isEmpty } ?? 0) + 1
-                    throw .tooManyCells(line: record.line, expected: names.count, found: found)
-                }
-                cells.removeSubrange(names.count...)
-            }
-            if cells.count < names.count { cells += Array(repeating: "", count: names.count - cells.count) }
-            rows.append((record.line, cells.map(restoredCell)))
-        }
-        return CSVTable(
-            header: names, headerLine: header.line, delimiter: Character(Unicode.Scalar(delimiter)), rows: rows)
+        while let row = try reader.next() { rows.append(row) }
+        return CSVTable(header: reader.header, headerLine: reader.headerLine, delimiter: reader.delimiter, rows: rows)
     }
 
     /// The delimiter among `,`, `;` and tab that splits the first non-blank line into the most
@@ -138,7 +113,11 @@ public enum CSVReader {
         let known = Set(knownColumns.map(CSVTable.normalisedName))
         var best: (delimiter: UInt8, known: Int, cells: Int) = (UInt8(ascii: ","), -1, 0)
         for delimiter in [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")] {
-            var parser = CSVParser(bytes: bytes, delimiter: delimiter)
+            var parser = CSVParser(source: CSVByteSource(bytes: bytes), delimiter: delimiter)
+            // The look-ahead is bounded: a header too wide for the reader is still split by the
+            // delimiter that splits it, so that the reader refuses it for its width.
+            parser.maximumColumns = .max
+            parser.maximumRowBytes = .max
             var cells: [String] = []
             while let record = try? parser.nextRecord() {
                 if !isBlank(record.cells) {
@@ -163,99 +142,75 @@ public enum CSVReader {
     }
 }
 
-/// The RFC 4180 record scanner behind ``CSVReader``: one record per call, with the physical
-/// line it starts on. Works on UTF-8 bytes: the delimiter, quote and line ends are ASCII and
-/// never occur inside a multi-byte character.
-struct CSVParser {
-    let bytes: [UInt8]
-    let delimiter: UInt8
-    private var index = 0
-    private var line = 1
+/// A CSV file read a row at a time, with the checks of ``CSVReader``: memory is one row and a
+/// buffer, whatever the file's size (a resolution file of a million rows is read in a few
+/// megabytes).
+///
+/// The header is read (and the delimiter chosen) when the reader is made; ``next()`` then
+/// hands out each data row padded to the header's width, blank rows left out, neutralised
+/// cells restored, and throws ``CSVError`` — with the line — at the first malformed row, or
+/// once the rows pass ``CSVReader/maximumCells``.
+///
+/// Not thread-safe.
+public final class CSVRowReader {
+    /// The header cells as written (trimmed), unnamed columns at the end dropped.
+    public let header: [String]
+    /// The physical line of the header.
+    public let headerLine: Int
+    /// The cell separator: `,`, `;` or tab.
+    public let delimiter: Character
+    private var parser: CSVParser
+    private var cellCount: Int
 
-    init(bytes: [UInt8], delimiter: UInt8) {
-        self.bytes = bytes
-        self.delimiter = delimiter
+    /// Opens the file at `url` (refused unread over ``CSVReader/maximumFileBytes``) and reads
+    /// its header; `knownColumns` decide the delimiter.
+    public convenience init(contentsOf url: URL, knownColumns: [String] = []) throws(CSVError) {
+        try CSVReader.checkSize(of: url)
+        try self.init(source: CSVByteSource(url: url), knownColumns: knownColumns)
     }
 
-    private static let quote = UInt8(ascii: "\"")
-    private static let carriageReturn = UInt8(ascii: "\r")
-    private static let lineFeed = UInt8(ascii: "\n")
-
-    /// The next record, or `nil` at the end of the text.
-    mutating func nextRecord() throws(CSVError) -> (line: Int, cells: [String])? {
-        guard index < bytes.count else { return nil }
-        let start = line
-        var cells: [String] = []
-        while true {
-            let cell = try nextCell()
-            cells.append(cell)
-            guard index < bytes.count else { return (start, cells) }
-            let byte = bytes[index]
-            if byte == delimiter {
-                index += 1
-                continue
-            }
-            consumeLineEnd()
-            return (start, cells)
+    init(source: CSVByteSource, knownColumns: [String]) throws(CSVError) {
+        // The header line decides the delimiter; 1 MiB of it is plenty to count known names.
+        let delimiter = CSVReader.detectDelimiter(try source.lookahead(1 << 20), knownColumns: knownColumns)
+        var parser = CSVParser(source: source, delimiter: delimiter)
+        var found: (line: Int, cells: [String])?
+        while found == nil, let record = try parser.nextRecord() {
+            if !CSVReader.isBlank(record.cells) { found = record }
         }
+        guard let found else { throw .noHeader }
+        var names = found.cells.map(CSVReader.trimmed)
+        // Empty names at the end are a spreadsheet's formatted but unnamed columns: no column
+        // can be found by them, and padding every row to them only costs memory.
+        while names.count > 1, names.last?.isEmpty == true { names.removeLast() }
+        header = names
+        headerLine = found.line
+        self.delimiter = Character(Unicode.Scalar(delimiter))
+        self.parser = parser
+        cellCount = names.count
     }
 
-    /// Reads one cell and stops at the delimiter, a line end or the end, without consuming it.
-    private mutating func nextCell() throws(CSVError) -> String {
-        guard index < bytes.count, bytes[index] == Self.quote else {
-            let start = index
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == delimiter || byte == Self.carriageReturn || byte == Self.lineFeed { break }
-                if byte == Self.quote { throw .quoteInUnquotedCell(line: line) }
-                index += 1
+    /// The next non-blank data row, or `nil` at the end of the file.
+    public func next() throws(CSVError) -> (line: Int, cells: [String])? {
+        while let record = try parser.nextRecord() {
+            guard !CSVReader.isBlank(record.cells) else { continue }
+            cellCount += max(header.count, record.cells.count)
+            guard cellCount <= CSVReader.maximumCells else {
+                throw .tooLarge(
+                    what: "more than \(CSVReader.maximumCells) cells (\(header.count) columns)",
+                    limit: "\(CSVReader.maximumCells) cells")
             }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
-        }
-        let openedOn = line
-        index += 1
-        var cell: [UInt8] = []
-        while true {
-            guard index < bytes.count else { throw .unterminatedQuote(line: openedOn) }
-            let byte = bytes[index]
-            if byte == Self.quote {
-                if index + 1 < bytes.count, bytes[index + 1] == Self.quote {
-                    cell.append(Self.quote)
-                    index += 2
-                    continue
+            var cells = record.cells
+            if cells.count > header.count {
+                let extra = cells[header.count...]
+                guard extra.allSatisfy({ CSVReader.trimmed($0).isEmpty }) else {
+                    let found = (cells.lastIndex { !CSVReader.trimmed($0).isEmpty } ?? 0) + 1
+                    throw .tooManyCells(line: record.line, expected: header.count, found: found)
                 }
-                index += 1
-                break
+                cells.removeSubrange(header.count...)
             }
-            if byte == Self.carriageReturn {
-                if index + 1 < bytes.count, bytes[index + 1] == Self.lineFeed {
-                    cell.append(byte)
-                    index += 1
-                }
-                line += 1
-            } else if byte == Self.lineFeed {
-                line += 1
-            }
-            cell.append(bytes[index])
-            index += 1
+            if cells.count < header.count { cells += Array(repeating: "", count: header.count - cells.count) }
+            return (record.line, cells.map(CSVReader.restoredCell))
         }
-        if index < bytes.count {
-            let byte = bytes[index]
-            guard byte == delimiter || byte == Self.carriageReturn || byte == Self.lineFeed else {
-                throw .textAfterClosingQuote(line: line)
-            }
-        }
-        return String(decoding: cell, as: UTF8.self)
-    }
-
-    /// Consumes one line end (CRLF, LF or CR) at the current position.
-    private mutating func consumeLineEnd() {
-        guard index < bytes.count else { return }
-        if bytes[index] == Self.carriageReturn, index + 1 < bytes.count, bytes[index + 1] == Self.lineFeed {
-            index += 2
-        } else {
-            index += 1
-        }
-        line += 1
+        return nil
     }
 }

@@ -70,6 +70,12 @@ public struct QuickBooksConnection: Sendable {
             return SecretToken(value)
         }
         let path = settings.resolve(settings.quickbooks.clientSecretFile)
+        if let exposure = PrivateFile.exposure(
+            of: path, what: "the client secret file",
+            afterwards: "make a new client secret for the app in Intuit's developer portal")
+        {
+            throw QuickBooksFault.fatal(exposure)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw QuickBooksFault.fatal(
                 "no QuickBooks client secret: set PORTBOOKS_CLIENT_SECRET or write it to \(path) (mode 0600)")

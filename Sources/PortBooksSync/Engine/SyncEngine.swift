@@ -103,6 +103,24 @@ public final class SyncEngine {
     ) async throws -> Summary {
         let lock = isRehearsal ? nil : try RunLock(path: folders.lockPath)
         defer { withExtendedLifetime(lock) {} }
+        let runID = try ledger.beginRun(command: options.command)
+        do {
+            return try await run(options, runID: runID, progress: progress, connect: connect)
+        } catch {
+            // A run that could not finish says so in the ledger (`portbooks status`), instead of
+            // staying "running or interrupted" as a killed one does.
+            if !isRehearsal {
+                try? ledger.finishRun(
+                    id: runID, status: "failed: \(FileErrorWords.describe(error))", summaryJSON: "{}")
+            }
+            throw error
+        }
+    }
+
+    /// The stages of one run, under the lock, in the run `runID`.
+    private func run(
+        _ options: Options, runID: String, progress: ProgressReporter?, connect: () throws -> QuickBooksClient
+    ) async throws -> Summary {
         let rehearsal = isRehearsal
         // One client (one pacer, one OAuth session) for the whole run, made when first needed
         // (resolution files may need it before the push); the push counts the realm's requests
@@ -115,7 +133,6 @@ public final class SyncEngine {
             return made
         }
         let memo = StagedMemo()
-        let runID = try ledger.beginRun(command: options.command)
         // A real run's results go to its folder as they come; a dry run only counts them.
         let results = RunResults(folder: rehearsal ? nil : runFolderURL(runID))
         var logger = logger

@@ -18,23 +18,35 @@ public enum ResolutionAction: String, Hashable, Sendable, CaseIterable {
 
     /// Reads a cell as people type it: case, spaces, `_` and `-` do not matter, and PortPro's
     /// own button names are accepted ("Mark as paid", "Sync again", "Remove QB ID", …).
+    /// Anything else inside the word makes it unknown: `re\0try` or `re.try` is not `retry`.
     public init?(spelling: String) {
-        let key = Self.normalised(spelling)
-        guard let action = Self.spellings[key] else { return nil }
+        guard let key = Self.normalised(spelling), let action = Self.spellings[key] else { return nil }
         self = action
     }
 
-    /// Lower case, every run of spaces, `_` and `-` as one `-`, no surrounding punctuation.
-    static func normalised(_ text: String) -> String {
+    /// Lower case, every run of spaces, `_` and `-` as one `-`, punctuation around the words
+    /// dropped (`"retry."`); `nil` when anything but letters, digits and those separators is
+    /// inside (a control character, a zero-width space, a dot between letters).
+    static func normalised(_ text: String) -> String? {
+        let characters = Array(text.lowercased())
+        let isWordCharacter: (Character) -> Bool = { $0.isLetter || $0.isNumber }
+        guard let first = characters.firstIndex(where: isWordCharacter),
+            let last = characters.lastIndex(where: isWordCharacter)
+        else { return "" }
+        let outside = characters[..<first] + characters[(last + 1)...]
+        guard !outside.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } })
+        else { return nil }
         var out = ""
         var pendingSeparator = false
-        for character in text.lowercased() {
-            if character == " " || character == "_" || character == "-" || character == "\t" {
-                pendingSeparator = !out.isEmpty
-            } else if character.isLetter || character.isNumber {
+        for character in characters[first...last] {
+            if character == " " || character == "_" || character == "-" {
+                pendingSeparator = true
+            } else if isWordCharacter(character) {
                 if pendingSeparator { out.append("-") }
                 pendingSeparator = false
                 out.append(character)
+            } else {
+                return nil
             }
         }
         return out
@@ -56,7 +68,9 @@ public enum ResolutionAction: String, Hashable, Sendable, CaseIterable {
             .setQBID: ["set-qb-id", "set-qbid", "set-quickbooks-id", "set-id", "link", "override-qb-id", "qb-id"],
         ]
         for (action, list) in words {
-            for word in list { table[normalised(word)] = action }
+            for word in list {
+                if let key = normalised(word) { table[key] = action }
+            }
         }
         return table
     }()
@@ -65,7 +79,7 @@ public enum ResolutionAction: String, Hashable, Sendable, CaseIterable {
 extension RecordKind {
     /// Reads the `entity` cell: `invoice`, `Invoices`, `credit memo`, `Credit_Memo`, … .
     public init?(entitySpelling: String) {
-        switch ResolutionAction.normalised(entitySpelling) {
+        switch ResolutionAction.normalised(entitySpelling) ?? "" {
         case "customer", "customers": self = .customer
         case "invoice", "invoices": self = .invoice
         case "payment", "payments": self = .payment

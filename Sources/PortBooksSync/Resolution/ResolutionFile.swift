@@ -43,8 +43,6 @@ public struct ResolutionFile: Sendable {
 
     /// The file's name, kept in the audit log as where each change came from.
     public var name: String
-    /// Every data row, in file order (rows without an action included).
-    public var rows: [Row]
 
     /// Where the rows came from: a file a person edited, or a command (`portbooks ids`).
     public enum Origin: Sendable, Hashable {
@@ -53,10 +51,19 @@ public struct ResolutionFile: Sendable {
 
     public var origin: Origin = .file
 
+    /// Where the rows are: in memory (a command's row, a small file parsed whole), or in a
+    /// file on disk read a row at a time, once per pass.
+    private enum Source: Sendable {
+        case rows([Row])
+        case file(URL, columns: ResolutionColumns, stamp: FileStamp)
+    }
+
+    private let source: Source
+
     public init(name: String, rows: [Row], origin: Origin = .file) {
         self.name = name
-        self.rows = rows
         self.origin = origin
+        source = .rows(rows)
     }
 
     /// What the audit log records as the source of a row's change: `problems-fixed.csv line 4`.
@@ -64,57 +71,58 @@ public struct ResolutionFile: Sendable {
         origin == .file ? "\(name) line \(line)" : name
     }
 
-    /// Reads a file's bytes (UTF-8 with or without BOM, CRLF or LF, comma or semicolon).
+    /// Reads a file's bytes whole (UTF-8 with or without BOM, CRLF or LF, comma or semicolon).
     public static func parse(_ data: Data, name: String) throws -> ResolutionFile {
-        let table: ResolutionTable
-        do {
-            table = try ResolutionTable.read(data)
-        } catch let error as ResolutionError {
-            throw error
+        let table: CSVTable
+        do throws(CSVError) {
+            table = try CSVReader.read(data, knownColumns: ProblemsFile.columns)
         } catch {
-            throw ResolutionError.unreadable(file: name, line: ResolutionTable.line(of: error), message: "\(error)")
+            throw ResolutionError.unreadable(file: name, line: error.line, message: error.message)
         }
-        return try ResolutionFile(name: name, table: table)
+        let columns = try ResolutionColumns(header: table.header, file: name)
+        return ResolutionFile(name: name, rows: table.rows.compactMap { columns.row(line: $0.line, cells: $0.cells) })
     }
 
-    /// Reads a file from disk.
+    /// Opens a file on disk: its header is read and checked now, its rows a row at a time by
+    /// each ``makeReader()`` — a million-row file is never held in memory.
     public static func read(_ url: URL) throws -> ResolutionFile {
-        let data: Data
-        do {
-            try CSVReader.checkSize(of: url)
-            data = try Data(contentsOf: url)
-        } catch let error as CSVError {
-            throw ResolutionError.unreadable(file: url.lastPathComponent, line: nil, message: "\(error)")
+        let name = url.lastPathComponent
+        let stamp = FileStamp(url)
+        let reader: CSVRowReader
+        do throws(CSVError) {
+            reader = try CSVRowReader(contentsOf: url, knownColumns: ProblemsFile.columns)
         } catch {
-            throw ResolutionError.unreadable(file: url.path, line: nil, message: error.localizedDescription)
+            throw ResolutionError.unreadable(file: name, line: error.line, message: error.message)
         }
-        return try parse(data, name: url.lastPathComponent)
+        let columns = try ResolutionColumns(header: reader.header, file: name)
+        return ResolutionFile(name: name, origin: .file, source: .file(url, columns: columns, stamp: stamp))
     }
 
-    init(name: String, table: ResolutionTable) throws {
+    private init(name: String, origin: Origin, source: Source) {
         self.name = name
-        var index: [String: Int] = [:]
-        for (position, title) in table.header.enumerated() {
-            let key = Self.columnKey(title)
-            if index[key] == nil { index[key] = position }
-        }
-        var missing = ["entity", "action"].filter { index[$0] == nil }
-        if index["portpro_id"] == nil && index["number"] == nil { missing.append("portpro_id") }
-        guard missing.isEmpty else {
-            throw ResolutionError.missingColumns(file: name, columns: missing, found: table.header)
-        }
-        func cell(_ fields: [String], _ column: String) -> String {
-            guard let position = index[column], position < fields.count else { return "" }
-            return fields[position].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        rows = table.rows.compactMap { row in
-            // A row of empty cells (a spreadsheet's trailing rows) is not a row.
-            guard row.fields.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
-            return Row(
-                line: row.line, entity: cell(row.fields, "entity"), portproID: cell(row.fields, "portpro_id"),
-                number: cell(row.fields, "number"), qbID: cell(row.fields, "qb_id"),
-                action: cell(row.fields, "action"), newQBID: cell(row.fields, "new_qb_id"),
-                note: index["note"].flatMap { row.fields.indices.contains($0) ? row.fields[$0] : nil } ?? "")
+        self.origin = origin
+        self.source = source
+    }
+
+    /// A reader over the rows, from the first; a file is opened again for each reader. Throws
+    /// ``ResolutionError/unreadable(file:line:message:)`` when the file changed since it was
+    /// opened (its rows were checked in one pass and are applied in the next).
+    public func makeReader() throws -> ResolutionRowReader {
+        switch source {
+        case .rows(let rows):
+            return ResolutionRowReader(name: name, rows: rows)
+        case .file(let url, let columns, let stamp):
+            guard FileStamp(url) == stamp else {
+                throw ResolutionError.unreadable(
+                    file: name, line: nil,
+                    message: "the file changed while it was being applied; nothing was changed, run it again")
+            }
+            do throws(CSVError) {
+                let reader = try CSVRowReader(contentsOf: url, knownColumns: ProblemsFile.columns)
+                return ResolutionRowReader(name: name, reader: reader, columns: columns)
+            } catch {
+                throw ResolutionError.unreadable(file: name, line: error.line, message: error.message)
+            }
         }
     }
 
@@ -132,13 +140,105 @@ public struct ResolutionFile: Sendable {
     }
 }
 
-/// A resolution file's cells before they mean anything: the header and each row with its line.
-struct ResolutionTable: Sendable {
-    struct Row: Sendable {
-        var line: Int
-        var fields: [String]
+/// The rows of a ``ResolutionFile``, one at a time.
+public final class ResolutionRowReader {
+    private let name: String
+    private var rows: IndexingIterator<[ResolutionFile.Row]>?
+    private let reader: CSVRowReader?
+    private let columns: ResolutionColumns?
+
+    init(name: String, rows: [ResolutionFile.Row]) {
+        self.name = name
+        self.rows = rows.makeIterator()
+        reader = nil
+        columns = nil
     }
 
-    var header: [String]
-    var rows: [Row]
+    init(name: String, reader: CSVRowReader, columns: ResolutionColumns) {
+        self.name = name
+        rows = nil
+        self.reader = reader
+        self.columns = columns
+    }
+
+    /// The next row (rows of empty cells left out), or `nil` at the end; a malformed line is
+    /// ``ResolutionError/unreadable(file:line:message:)`` with its line.
+    public func next() throws -> ResolutionFile.Row? {
+        if rows != nil { return rows?.next() }
+        guard let reader, let columns else { return nil }
+        do throws(CSVError) {
+            while let record = try reader.next() {
+                if let row = columns.row(line: record.line, cells: record.cells) { return row }
+            }
+            return nil
+        } catch {
+            throw ResolutionError.unreadable(file: name, line: error.line, message: error.message)
+        }
+    }
+}
+
+/// Which column of a resolution file holds what, found by header name.
+///
+/// A column PortBooks reads (entity, portpro_id, number, qb_id, action, new_qb_id, note) or
+/// writes in problems.csv must appear once: with two `action` columns, which one the
+/// accountant meant is a guess, so the file is refused naming the column. Columns of the
+/// accountant's own may repeat: they are not read.
+struct ResolutionColumns: Sendable {
+    private let index: [String: Int]
+
+    init(header: [String], file: String) throws {
+        var index: [String: Int] = [:]
+        var duplicates: [(String, [Int])] = []
+        let guarded = Set(ProblemsFile.columns.map(ResolutionFile.columnKey))
+        for (position, title) in header.enumerated() {
+            let key = ResolutionFile.columnKey(title)
+            guard !key.isEmpty else { continue }
+            if let first = index[key] {
+                guard guarded.contains(key) else { continue }
+                if let known = duplicates.firstIndex(where: { $0.0 == key }) {
+                    duplicates[known].1.append(position + 1)
+                } else {
+                    duplicates.append((key, [first + 1, position + 1]))
+                }
+            } else {
+                index[key] = position
+            }
+        }
+        if !duplicates.isEmpty {
+            throw ResolutionError.duplicateColumns(file: file, columns: duplicates.map { ($0.0, $0.1) })
+        }
+        var missing = ["entity", "action"].filter { index[$0] == nil }
+        if index["portpro_id"] == nil && index["number"] == nil { missing.append("portpro_id") }
+        guard missing.isEmpty else {
+            throw ResolutionError.missingColumns(file: file, columns: missing, found: header)
+        }
+        self.index = index
+    }
+
+    /// The row of `cells`, or `nil` for a row of empty cells (a spreadsheet's trailing rows).
+    func row(line: Int, cells: [String]) -> ResolutionFile.Row? {
+        guard cells.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        func cell(_ column: String) -> String {
+            guard let position = index[column], position < cells.count else { return "" }
+            return cells[position].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return ResolutionFile.Row(
+            line: line, entity: cell("entity"), portproID: cell("portpro_id"), number: cell("number"),
+            qbID: cell("qb_id"), action: cell("action"), newQBID: cell("new_qb_id"),
+            note: index["note"].flatMap { cells.indices.contains($0) ? cells[$0] : nil } ?? "")
+    }
+}
+
+/// A file's size and modification time: what tells that it changed between two readings.
+struct FileStamp: Hashable, Sendable {
+    var size: Int
+    var modified: Date
+
+    init(_ url: URL) {
+        var url = url
+        url.removeAllCachedResourceValues()
+        let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey])
+        size = values?.fileSize ?? -1
+        modified = values?.contentModificationDate ?? .distantPast
+    }
 }

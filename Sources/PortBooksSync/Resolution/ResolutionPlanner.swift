@@ -16,6 +16,11 @@ extension QuickBooksClient: QuickBooksObjectReader {}
 /// Checks every row of a resolution file before anything changes (shared/DESIGN.md
 /// "Problem and result files").
 ///
+/// The file is read twice, a row at a time (``ResolutionFile/makeReader()``): ``survey(_:quickBooks:)``
+/// checks every row and notes what crosses rows (records named twice, QuickBooks' answers);
+/// ``ResolutionApplier`` checks each row again and applies it. No cell may hold a control
+/// character (``controlCharacterReason(_:)``).
+///
 /// Row rules: a known entity and action; `mark-paid` only on invoices; `set-qb-id` with a
 /// QuickBooks Id in `new_qb_id` (and `new_qb_id` only with `set-qb-id`); `remove-qb-id` only on
 /// a linked record; one row per record.
@@ -39,27 +44,74 @@ public struct ResolutionPlanner: Sendable {
         self.force = force
     }
 
-    /// The plan for `file`. `quickBooks` is called only when a row needs a QuickBooks read.
-    public func plan(_ file: ResolutionFile, quickBooks: () throws -> any QuickBooksObjectReader) async throws
-        -> ResolutionPlan
+    /// The first pass over `file` (``ResolutionSurvey``): every row checked against the ledger
+    /// and, for `set-qb-id`, against QuickBooks; `quickBooks` is called only when a row needs a
+    /// QuickBooks read. Rows are read one at a time: memory holds a map of the records rows
+    /// name, not the rows.
+    public func survey(_ file: ResolutionFile, quickBooks: () throws -> any QuickBooksObjectReader) async throws
+        -> ResolutionSurvey
     {
-        var entries = try file.rows.map { try check($0) }
-        rejectRepeatedRecords(&entries)
+        var survey = ResolutionSurvey()
         var reader: (any QuickBooksObjectReader)?
-        for index in entries.indices where entries[index].change != nil && entries[index].action == .setQBID {
-            if reader == nil { reader = try quickBooks() }
-            if let reader { try await checkInQuickBooks(&entries[index], reader: reader) }
+        let rows = try file.makeReader()
+        while let row = try rows.next() {
+            survey.rows += 1
+            var entry = try check(row, lookup: ledger)
+            if let record = entry.record, row.hasAction {
+                survey.note(record: record.id, row: row, action: entry.action)
+            }
+            if entry.change != nil, entry.action == .setQBID {
+                if reader == nil { reader = try quickBooks() }
+                if let reader { try await checkInQuickBooks(&entry, reader: reader) }
+                // Kept for the second pass, one per row: clipped like the rows an outcome keeps.
+                survey.quickBooks[row.line] = ResolutionSurvey.QuickBooksCheck(
+                    rejection: entry.problem.map { DisplayText.clipped($0, to: ResolutionOutcome.keptMessageLength) },
+                    syncToken: entry.syncToken,
+                    message: DisplayText.clipped(entry.message, to: ResolutionOutcome.keptMessageLength))
+            }
+            if entry.isRejected { survey.rejectedRows += 1 }
         }
-        for index in entries.indices where entries[index].change != nil {
-            entries[index].change = change(for: entries[index], file: file)
+        return survey
+    }
+
+    /// The checks of one row that need no QuickBooks read, against `lookup` (the ledger, or
+    /// the transaction applying the file).
+    func check(_ row: ResolutionFile.Row, lookup: any LedgerRecordLookup) throws -> ResolutionPlan.Entry {
+        var entry = ResolutionPlan.Entry(row: row)
+        if let reason = Self.controlCharacterReason(row) {
+            entry.reject(reason)
+            return entry
         }
-        return ResolutionPlan(file: file.name, entries: entries)
+        return try check(entry, lookup: lookup)
+    }
+
+    /// Why a row's cells cannot be trusted, or `nil`: a control character in a cell that names
+    /// something (`re\0try` would otherwise read as `retry`, an id with a NUL as another id).
+    /// The note is free text: tabs and line breaks are kept there, nothing else.
+    static func controlCharacterReason(_ row: ResolutionFile.Row) -> String? {
+        let cells = [
+            ("entity", row.entity, false), ("portpro_id", row.portproID, false), ("number", row.number, false),
+            ("qb_id", row.qbID, false), ("action", row.action, false), ("new_qb_id", row.newQBID, false),
+            ("note", row.note, true),
+        ]
+        for (column, value, multiline) in cells {
+            guard let refused = TextCharacters.firstRefused(in: value, multiline: multiline) else { continue }
+            let code = String(refused.scalar.value, radix: 16, uppercase: true)
+            return "the \(column) cell \"\(DisplayText.escaped(value))\" holds the control character U+"
+                + String(repeating: "0", count: max(0, 4 - code.count)) + code
+                + " at character \(refused.offset); control characters are not accepted in a resolution file "
+                + "(retype the cell)"
+        }
+        return nil
     }
 
     // MARK: Row rules
 
-    private func check(_ row: ResolutionFile.Row) throws -> ResolutionPlan.Entry {
-        var entry = ResolutionPlan.Entry(row: row)
+    private func check(_ entry: ResolutionPlan.Entry, lookup: any LedgerRecordLookup) throws
+        -> ResolutionPlan.Entry
+    {
+        var entry = entry
+        let row = entry.row
         guard row.hasAction else {
             entry.message = "no action"
             return entry
@@ -101,7 +153,7 @@ public struct ResolutionPlanner: Sendable {
                     + "use set-qb-id to link it, or empty new_qb_id")
             return entry
         }
-        switch try match(row, kind: kind) {
+        switch try match(row, kind: kind, lookup: lookup) {
         case .failure(let reason):
             entry.reject(reason.message)
             return entry
@@ -124,12 +176,12 @@ public struct ResolutionPlanner: Sendable {
     }
 
     /// The one record a row means, or why there is none.
-    private func match(_ row: ResolutionFile.Row, kind: RecordKind) throws -> Result<
+    private func match(_ row: ResolutionFile.Row, kind: RecordKind, lookup: any LedgerRecordLookup) throws -> Result<
         (LedgerRecord, String), MatchFailure
     > {
         let id = row.portproID
         if !id.isEmpty {
-            if let record = try ledger.record(kind: kind, portproID: id) { return .success((record, "")) }
+            if let record = try lookup.record(kind: kind, portproID: id) { return .success((record, "")) }
             if let damage = SpreadsheetDamage.reason(id) {
                 return .failure(
                     MatchFailure(
@@ -137,7 +189,7 @@ public struct ResolutionPlanner: Sendable {
                             "portpro_id \"\(id)\" \(damage); it is not matched to any record. Copy the id from the original problems.csv (format the column as Text before pasting)"
                     ))
             }
-            let padded = try ledger.records(kind: kind, portproIDs: SpreadsheetDamage.zeroPaddedCandidates(id))
+            let padded = try lookup.records(kind: kind, portproIDs: SpreadsheetDamage.zeroPaddedCandidates(id))
             if let original = padded.first {
                 return .failure(
                     MatchFailure(
@@ -156,7 +208,7 @@ public struct ResolutionPlanner: Sendable {
         if let damage = SpreadsheetDamage.reason(row.number) {
             return .failure(MatchFailure(message: "number \"\(row.number)\" \(damage); it is not matched"))
         }
-        let byNumber = try ledger.records(kind: kind, number: row.number)
+        let byNumber = try lookup.records(kind: kind, number: row.number)
         let unknownID = id.isEmpty ? "" : "no \(kind.rawValue) has portpro_id \"\(id)\"; "
         switch byNumber.count {
         case 1:
@@ -173,33 +225,30 @@ public struct ResolutionPlanner: Sendable {
         }
     }
 
-    /// Two rows for one record: every one of them is rejected, naming the others.
-    private func rejectRepeatedRecords(_ entries: inout [ResolutionPlan.Entry]) {
-        var byRecord: [Int64: [Int]] = [:]
-        for (index, entry) in entries.enumerated() {
-            if let record = entry.record, entry.row.hasAction { byRecord[record.id, default: []].append(index) }
+    /// Why a row is rejected as one of several rows for one record (every such row is),
+    /// naming the first two and counting the rest: a record named a million times gives a
+    /// million short messages, not a million lines each.
+    static func repeatedRecordReason(
+        line: Int, first: ResolutionSurvey.ActionRow, repeats: ResolutionSurvey.Repeats
+    ) -> String {
+        let second = repeats.second
+        let conflicting =
+            repeats.laterDiffer || first.action != second.action || first.newQBID != second.newQBID
+        if conflicting {
+            let more = repeats.more > 0 ? ", and \(repeats.more) more row(s)" : ""
+            return "conflicting actions for one record (\(first.spelled) on line \(first.line), "
+                + "\(second.spelled) on line \(second.line)\(more)); keep one row per record"
         }
-        for indices in byRecord.values where indices.count > 1 {
-            let actions = Set(indices.compactMap { entries[$0].action })
-            let newIDs = Set(indices.map { entries[$0].row.newQBID })
-            let conflicting = actions.count > 1 || newIDs.count > 1
-            for index in indices {
-                let others = indices.filter { $0 != index }.map { "line \(entries[$0].row.line)" }
-                    .joined(separator: ", ")
-                let what = indices.map { "\(entries[$0].row.action) on line \(entries[$0].row.line)" }
-                    .joined(separator: ", ")
-                entries[index].problem = nil
-                entries[index].reject(
-                    conflicting
-                        ? "conflicting actions for one record (\(what)); keep one row per record"
-                        : "the same record is also on \(others); keep one row per record")
-            }
-        }
+        let shown = [first.line, second.line].filter { $0 != line }
+        let others = line == first.line || line == second.line ? repeats.more : repeats.more - 1
+        let lines = shown.map { "line \($0)" }.joined(separator: ", ")
+        return "the same record is also on \(lines)\(others > 0 ? " and \(others) other row(s)" : ""); "
+            + "keep one row per record"
     }
 
     // MARK: QuickBooks checks (set-qb-id)
 
-    private func checkInQuickBooks(_ entry: inout ResolutionPlan.Entry, reader: any QuickBooksObjectReader)
+    func checkInQuickBooks(_ entry: inout ResolutionPlan.Entry, reader: any QuickBooksObjectReader)
         async throws
     {
         guard let record = entry.record, let kind = entry.kind else { return }
@@ -312,7 +361,7 @@ public struct ResolutionPlanner: Sendable {
 
     // MARK: Changes
 
-    private func change(for entry: ResolutionPlan.Entry, file: ResolutionFile) -> LedgerChange? {
+    func change(for entry: ResolutionPlan.Entry, file: ResolutionFile) -> LedgerChange? {
         guard let record = entry.record, let action = entry.action else { return nil }
         let note = entry.row.note
         let source = file.source(line: entry.row.line)

@@ -31,26 +31,43 @@ extension SyncEngine {
         let lock = try RunLock(path: folders.lockPath)
         defer { withExtendedLifetime(lock) {} }
         let runID = try ledger.beginRun(command: "resolve")
-        let outcome = try await resolve(file, runID: runID, options: options, connect: connect)
+        let outcome: ResolutionOutcome
+        do {
+            outcome = try await resolve(file, runID: runID, options: options, connect: connect)
+        } catch {
+            try? ledger.finishRun(id: runID, status: "failed: \(FileErrorWords.describe(error))", summaryJSON: "{}")
+            throw error
+        }
         try ProblemsFile.write(ledger: ledger, to: folders.problemsFile)
         try ledger.finishRun(
             id: runID, status: "\(outcome.applied) applied, \(outcome.rejected) rejected", summaryJSON: "{}")
         return outcome
     }
 
-    /// Plans, applies and reports one file inside the run `runID` (a dry run's on its copy of
-    /// the ledger, with no report).
+    /// Checks, applies and reports one file inside the run `runID` (a dry run's on its copy of
+    /// the ledger, with no report): a first pass checks every row (``ResolutionPlanner``), a
+    /// second applies them and writes the report as it goes (``ResolutionApplier``). The file
+    /// is read a row at a time in both. `onApplied` hears of each row applied.
     func resolve(
         _ file: ResolutionFile, runID: String, options: ResolveOptions,
-        connect: () throws -> any QuickBooksObjectReader
+        connect: () throws -> any QuickBooksObjectReader,
+        onApplied: (ResolutionOutcome.Row, LedgerRecord) -> Void = { _, _ in }
     ) async throws -> ResolutionOutcome {
         let planner = ResolutionPlanner(ledger: ledger, force: options.force)
-        let plan = try await planner.plan(file, quickBooks: connect)
-        var outcome = try ResolutionApplier(ledger: ledger, runID: runID)
-            .apply(plan, partial: options.partial, dryRun: options.dryRun)
+        let survey = try await planner.survey(file, quickBooks: connect)
         // A dry run (on a copy of the ledger) leaves no report in runs/.
-        if !isRehearsal { outcome.report = try ResolutionReport.write(outcome, into: runFolder(runID)) }
-        return outcome
+        let report = isRehearsal ? nil : try ResolutionReport.open(in: runFolder(runID))
+        do {
+            var outcome = try ResolutionApplier(ledger: ledger, runID: runID).apply(
+                file, survey: survey, planner: planner, partial: options.partial, dryRun: options.dryRun,
+                report: report, onApplied: onApplied)
+            try report?.finish()
+            outcome.report = report?.url
+            return outcome
+        } catch {
+            report?.discard()
+            throw error
+        }
     }
 
     /// `reports/runs/<run-id>/`, created if needed.
@@ -79,89 +96,148 @@ extension SyncEngine {
     ) async throws {
         let drop = DropFolder(
             inbox: folders.resolutions, archive: folders.archive, rejected: folders.rejected, settleTime: settleTime)
-        for (url, isLink) in try stableResolutionFiles(settleTime: settleTime) {
-            let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
-            let dropFile = DropFolder.DropFile(url: url, size: size, isSymbolicLink: isLink)
-            if isLink {
-                let refusal = DropFolder.symbolicLinkRefusal(url.lastPathComponent)
-                logger.error("\(refusal)")
-                if movesFiles { try drop.reject(dropFile, diagnostics: [], summary: refusal) }
-                results.fileRejected(url.lastPathComponent)
+        for dropFile in try stableResolutionFiles(settleTime: settleTime) {
+            let name = dropFile.name
+            if let refusal = dropFile.refusal {
+                refuseResolution(dropFile, in: drop, movesFiles: movesFiles, summary: refusal, lines: [], results)
                 continue
             }
-            let file: ResolutionFile
-            do {
-                file = try ResolutionFile.read(url)
-            } catch let error as ResolutionError {
-                logger.error("\(error)")
-                if movesFiles {
-                    try drop.reject(
-                        dropFile, diagnostics: ["\(error)"],
-                        summary:
-                            "\(url.lastPathComponent) was refused whole: it could not be read; nothing was changed.")
-                }
-                results.fileRejected(url.lastPathComponent)
-                continue
-            }
+            var applied: [AppliedResolution] = []
             let outcome: ResolutionOutcome
             do {
-                outcome = try await resolve(
-                    file, runID: runID, options: ResolveOptions(), connect: connect)
+                let file = try ResolutionFile.read(dropFile.url)
+                outcome = try await resolve(file, runID: runID, options: ResolveOptions(), connect: connect) {
+                    row, record in
+                    if let entry = AppliedResolution(row, record: record) { applied.append(entry) }
+                }
+            } catch let error as ResolutionError {
+                refuseResolution(
+                    dropFile, in: drop, movesFiles: movesFiles,
+                    summary: "\(name) was refused whole: it could not be read; nothing was changed.",
+                    lines: ["\(error)"], results)
+                continue
             } catch let fault as QuickBooksFault {
-                logger.error("\(file.name): left for the next run: QuickBooks could not be asked (\(fault))")
+                logger.error("\(escaping: name): left for the next run: QuickBooks could not be asked (\(fault))")
                 continue
             }
             if outcome.rejected > 0 {
-                for line in outcome.diagnostics { logger.error("\(line)") }
-                if movesFiles {
-                    try drop.reject(
-                        dropFile, diagnostics: outcome.diagnostics,
-                        summary:
-                            "\(file.name) was refused whole: \(outcome.rejected) row(s) rejected; nothing from it was applied. "
-                            + "Fix the rows and save the file into resolutions/ again (or run `portbooks resolve --partial`)."
-                    )
-                }
-                results.fileRejected(file.name)
+                refuseResolution(
+                    dropFile, in: drop, movesFiles: movesFiles,
+                    summary:
+                        "\(name) was refused whole: \(outcome.rejected) row(s) rejected; nothing from it was applied. "
+                        + "Fix the rows and save the file into resolutions/ again (or run `portbooks resolve --partial`).",
+                    lines: outcome.diagnostics, results)
                 continue
             }
-            if movesFiles { try drop.archive(dropFile) }
-            logger.info("\(file.name): \(outcome.applied) resolution(s) applied")
-            for row in outcome.rows where row.result == .applied {
-                guard let kind = RecordKind(rawValue: row.entity),
-                    let record = try ledger.record(kind: kind, portproID: row.portproID),
-                    row.action == ResolutionAction.clear.rawValue || row.action == ResolutionAction.markPaid.rawValue
-                else { continue }
+            if movesFiles {
+                do {
+                    try drop.archive(dropFile)
+                } catch {
+                    let sentence =
+                        "\(name) was applied but could not be moved to archive/ (\(FileErrorWords.describe(error))); "
+                        + "remove it from resolutions/ so that it is not applied again"
+                    logger.error("\(escaping: sentence)")
+                    results.warn(DisplayText.escaped(sentence))
+                }
+            }
+            logger.info("\(escaping: name): \(outcome.applied) resolution(s) applied")
+            try recordResults(of: applied, file: name, into: results)
+        }
+    }
+
+    /// The run's result rows (`cleared`, `marked-paid`) for the rows a dropped file applied,
+    /// recorded once the whole file is applied: each record read back from the ledger, 500 at a
+    /// time (clearing and marking paid change none of the fields a result row shows).
+    private func recordResults(of applied: [AppliedResolution], file: String, into results: RunResults) throws {
+        for start in stride(from: 0, to: applied.count, by: 500) {
+            let chunk = applied[start..<min(start + 500, applied.count)]
+            let records = Dictionary(
+                try ledger.records(ids: chunk.map(\.recordID)).map { ($0.id, $0) },
+                uniquingKeysWith: { first, _ in first })
+            for entry in chunk {
+                guard let record = records[entry.recordID] else { continue }
                 try results.record(
                     ResultRow(
-                        kind: kind, portproID: record.portproID, number: record.number ?? "",
-                        customer: record.customerName ?? "", amount: record.amount ?? "",
-                        outcome: row.action == ResolutionAction.clear.rawValue ? .cleared : .markedPaid,
-                        qbID: record.qbID ?? "", message: row.message, sourceFile: file.name))
+                        kind: record.kind, portproID: record.portproID, number: record.number ?? "",
+                        customer: record.customerName ?? "", amount: record.amount ?? "", outcome: entry.outcome,
+                        qbID: record.qbID ?? "", message: entry.message(record: record), sourceFile: file))
             }
         }
     }
 
+    /// Moves a refused resolution file to `rejected/` with its reason file (or leaves it, in a
+    /// dry run or when the move fails) and notes it.
+    private func refuseResolution(
+        _ file: DropFolder.DropFile, in drop: DropFolder, movesFiles: Bool, summary: String, lines: [String],
+        _ results: RunResults
+    ) {
+        logger.error("\(escaping: summary)")
+        for line in lines { logger.error("\(escaping: line)") }
+        let reasons = ([summary] + lines).map(DisplayText.escaped)
+        guard movesFiles else {
+            results.fileRejected(file.name, reasons: reasons)
+            return
+        }
+        do {
+            let moved = try drop.reject(file, diagnostics: lines, summary: summary)
+            results.fileRejected(
+                file.name, reasons: reasons, movedTo: moved, reasonFile: DropFolder.reasonFile(for: moved))
+        } catch {
+            let words = FileErrorWords.describe(error)
+            logger.error("\(escaping: file.name) could not be moved to rejected/: \(words)")
+            results.fileRejected(file.name, reasons: reasons + ["it could not be moved to rejected/ (\(words))"])
+        }
+    }
+
     /// The complete `*.csv` files of `resolutions/`, oldest first (same settle rule as the
-    /// inbox), each with whether it is a symbolic link (refused, never read: see ``DropFolder``).
-    private func stableResolutionFiles(settleTime: TimeInterval) throws -> [(URL, isLink: Bool)] {
-        let keys: [URLResourceKey] = [
-            .contentModificationDateKey, .isRegularFileKey, .fileSizeKey, .isSymbolicLinkKey,
-        ]
+    /// inbox); links and other entries that are not regular files come first, to be refused
+    /// by name without being opened (see ``DropFolder``).
+    private func stableResolutionFiles(settleTime: TimeInterval) throws -> [DropFolder.DropFile] {
         let entries = try FileManager.default.contentsOfDirectory(
-            at: folders.resolutions, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
+            at: folders.resolutions, includingPropertiesForKeys: [], options: [.skipsHiddenFiles])
         let now = Date()
-        var ready: [(URL, Bool, Date)] = []
+        var ready: [(DropFolder.DropFile, Date)] = []
         for url in entries where url.pathExtension.lowercased() == "csv" {
-            let values = try url.resourceValues(forKeys: Set(keys))
-            if values.isSymbolicLink == true {
-                ready.append((url, true, .distantPast))
+            guard let entry = DropFolder.Entry.of(path: url.path) else { continue }
+            guard entry == .regularFile else {
+                ready.append((DropFolder.DropFile(url: url, size: 0, entry: entry), .distantPast))
                 continue
             }
-            guard values.isRegularFile == true, let modified = values.contentModificationDate,
-                now.timeIntervalSince(modified) >= settleTime
+            guard let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey]),
+                let modified = values.contentModificationDate, now.timeIntervalSince(modified) >= settleTime
             else { continue }
-            ready.append((url, false, modified))
+            ready.append((DropFolder.DropFile(url: url, size: values.fileSize ?? 0), modified))
         }
-        return ready.sorted { ($0.2, $0.0.lastPathComponent) < ($1.2, $1.0.lastPathComponent) }.map { ($0.0, $0.1) }
+        return ready.sorted { ($0.1, $0.0.name) < ($1.1, $1.0.name) }.map(\.0)
+    }
+}
+
+/// A `clear` or `mark-paid` row a dropped resolution file applied, kept until the whole file
+/// is applied and its result rows can be recorded: a record id and, only when the row's
+/// message says more than what the action does (how the record was matched), that message,
+/// clipped. A file clearing a million problems keeps a million of these — tens of megabytes,
+/// where whole result rows took hundreds.
+struct AppliedResolution {
+    var recordID: Int64
+    var outcome: ResultRow.Outcome
+    /// The row's message when it is not just ``ResolutionApplier/effect(_:record:newQBID:)``.
+    private var fullMessage: String?
+
+    /// The entry for a row applied to `record`, or `nil` when the action leaves no result row
+    /// (retry, remove-qb-id, set-qb-id: the push records those records).
+    init?(_ row: ResolutionOutcome.Row, record: LedgerRecord) {
+        guard let action = ResolutionAction(rawValue: row.action), action == .clear || action == .markPaid else {
+            return nil
+        }
+        recordID = record.id
+        outcome = action == .clear ? .cleared : .markedPaid
+        let plain = ResolutionApplier.effect(action, record: record, newQBID: "")
+        fullMessage =
+            row.message == plain ? nil : DisplayText.clipped(row.message, to: ResolutionOutcome.keptMessageLength)
+    }
+
+    /// The result row's message.
+    func message(record: LedgerRecord) -> String {
+        fullMessage ?? ResolutionApplier.effect(outcome == .cleared ? .clear : .markPaid, record: record, newQBID: "")
     }
 }
