@@ -21,7 +21,7 @@ build: deps
 test: deps lint schema-check
 	$(SWIFT) build
 	scripts/test.sh
-	python3 scripts/lifecycle.py --days 7 --per-day 5 --seed 1 --build debug
+	python3 scripts/lifecycle.py --days 7 --per-day 5 --seed 3 --build debug
 
 lint:
 	$(SWIFT_FORMAT) lint --strict --recursive --configuration .swift-format Sources Tests Package.swift
