@@ -157,24 +157,9 @@ extension DecodeContext {
     /// A customer of `GET /v1/customer` (or `/v1/customer/{id}`): the full profile. `email`
     /// (PortPro's own proxy address) is never read; `state` and `country` may be lookups.
     func apiCustomer(_ node: SourceNode, path: FieldPath) -> Customer? {
-        guard let scope = scope(node, path: path) else { return nil }
-        let id = scope.id("_id")
-        let name = scope.text("company_name", required: true, maxLength: 500)
-        var terms: Customer.PaymentTerms?
-        if let termsNode = scope.optionalNode("defaultPaymentTerms"),
-            let termsScope = self.scope(termsNode, path: path.child("defaultPaymentTerms"))
-        {
-            terms = Customer.PaymentTerms(
-                paymentTermsMethod: termsScope.text("paymentTermsMethod"), days: termsScope.count("days"))
-        }
-        let customer = Customer(
-            id: id ?? "", companyName: name ?? "", quickbooksEmail: scope.text("quickbooksEmail"),
-            billingEmail: scope.text("billingEmail"), mainContactName: scope.text("main_contact_name"),
-            mobile: scope.text("mobile"), address1: scope.text("address1"), city: scope.text("city"),
-            state: scope.lookup("state"), country: scope.lookup("country"), zipCode: scope.text("zip_code"),
-            currency: scope.currency("currency"), defaultPaymentTerms: terms,
-            externalSystemID: scope.text("externalSystemID"))
-        guard id != nil, name != nil else { return nil }
+        guard let customer = customer(node, path: path, lookups: true), !customer.id.isEmpty,
+            !customer.companyName.isEmpty
+        else { return nil }
         return customer
     }
 }

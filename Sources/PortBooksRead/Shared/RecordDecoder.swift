@@ -65,7 +65,9 @@ final class DecodeContext {
 
     // MARK: Records
 
-    func customer(_ node: SourceNode, path: FieldPath) -> Customer? {
+    /// A customer; `lookups`: `state` and `country` may be PortPro API lookups (a string, or
+    /// `{_id, name, label}`).
+    func customer(_ node: SourceNode, path: FieldPath, lookups: Bool = false) -> Customer? {
         guard let scope = scope(node, path: path) else { return nil }
         let id = scope.id("_id")
         let name = scope.text("company_name", required: true, maxLength: 500, multiline: true)
@@ -80,7 +82,8 @@ final class DecodeContext {
             id: id ?? "", companyName: name ?? "", quickbooksEmail: scope.text("quickbooksEmail"),
             billingEmail: scope.text("billingEmail"), mainContactName: scope.text("main_contact_name"),
             mobile: scope.text("mobile"), address1: scope.text("address1", multiline: true), city: scope.text("city"),
-            state: scope.text("state"), country: scope.text("country"), zipCode: scope.text("zip_code"),
+            state: lookups ? scope.lookup("state") : scope.text("state"),
+            country: lookups ? scope.lookup("country") : scope.text("country"), zipCode: scope.text("zip_code"),
             currency: scope.currency("currency"), defaultPaymentTerms: terms,
             externalSystemID: scope.text("externalSystemID"))
         return customer
