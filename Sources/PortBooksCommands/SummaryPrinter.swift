@@ -41,6 +41,11 @@ enum SummaryPrinter {
         } else {
             if let plan = summary.planFile { Terminal.standardOutput("  plan:     \(plan.path)") }
             Terminal.standardOutput("  results:  \(summary.reportFolder.path)/")
+            if summary.balanceDifferences > 0 {
+                Terminal.standardOutput(
+                    "  balances: \(summary.balanceDifferences) invoice(s) owe another amount in QuickBooks than PortPro's "
+                        + "remainAmount: \(summary.reportFolder.path)/balance-check.csv")
+            }
             Terminal.standardOutput("  problems: \(folders.problemsFile.path) (\(summary.problemCount) need attention)")
         }
     }
@@ -80,6 +85,7 @@ enum SummaryPrinter {
             ],
             "plan": .object(plan),
             "apiCalls": .number(Decimal(summary.apiCalls)),
+            "balanceDifferences": .number(Decimal(summary.balanceDifferences)),
             "problems": .number(Decimal(summary.problemCount)),
             "planFile": summary.planFile.map { .string($0.path) } ?? .null,
             "reportFolder": .string(summary.reportFolder.path),

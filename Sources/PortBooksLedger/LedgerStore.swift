@@ -183,7 +183,8 @@ public final class LedgerStore: Sendable {
         return migrator
     }
 
-    static func now() -> String {
+    /// The ledger's timestamp for this moment, as `updated_at` holds them (comparable as text).
+    public static func now() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date())
@@ -431,6 +432,19 @@ public final class LedgerStore: Sendable {
     public func records(kind: RecordKind, portproIDs: [String]) throws -> [LedgerRecord] {
         guard !portproIDs.isEmpty else { return [] }
         return try read { db in try Self.records(kind: kind, portproIDs: portproIDs, db: db) }
+    }
+
+    /// The records of `kind` in `states` changed at or after `since` (a ``now()`` timestamp), in
+    /// ledger order: what one run recorded.
+    public func records(kind: RecordKind, states: [RecordState], updatedSince since: String) throws -> [LedgerRecord] {
+        try read { db in
+            let filter = Self.kindAndStates(kind, states)
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT \(LedgerRecord.columns) FROM records WHERE \(filter.sql) AND updated_at >= ? ORDER BY id",
+                arguments: filter.arguments + [since]
+            ).map(LedgerRecord.init)
+        }
     }
 
     /// The records of `kind` in `states` that are linked to a QuickBooks object, in ledger order

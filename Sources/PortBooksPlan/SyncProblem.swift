@@ -176,7 +176,7 @@ public struct SyncProblem: Hashable, Sendable {
     /// `remainAmount` (the sum over its charge sets, from a PortPro API response) is not the
     /// invoice's QuickBooks `Balance` after the sync. Both amounts are named, with two decimals.
     ///
-    /// Defined for the balance check (issue #10); nothing raises it yet. Usual causes: a payment
+    /// Raised by the balance check after each push (`balance-check.csv`). Usual causes: a payment
     /// or credit entered in one system only, or a payment that has not arrived in a drop file.
     public static func portproBalanceMismatch(_ number: String, portproRemain: Decimal, quickBooksBalance: Decimal)
         -> SyncProblem

@@ -30,6 +30,9 @@ struct PortProAPIEndToEndTests {
         var problems: Set<String>
         var status: Int32
         var rejected: [String]
+        /// The rows of the run's balance-check.csv (none when every balance agreed).
+        var balanceCheck: [[String: String]] = []
+        var stdout = ""
     }
 
     /// Copies `files` into a fresh project's inbox, oldest first in the order given (a run takes
@@ -41,7 +44,9 @@ struct PortProAPIEndToEndTests {
         let start = Date().addingTimeInterval(-600)
         for (index, file) in files.enumerated() {
             let target = inbox.appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent)
-            try FileManager.default.copyItem(at: Binary.root.appendingPathComponent(file), to: target)
+            let source =
+                file.hasPrefix("/") ? URL(fileURLWithPath: file) : Binary.root.appendingPathComponent(file)
+            try FileManager.default.copyItem(at: source, to: target)
             try FileManager.default.setAttributes(
                 [.modificationDate: start.addingTimeInterval(Double(index))], ofItemAtPath: target.path)
         }
@@ -59,7 +64,19 @@ struct PortProAPIEndToEndTests {
             problems: Set(problems.map { "\($0["entity"] ?? "") \($0["number"] ?? "") \($0["problem_code"] ?? "")" }),
             status: run.status,
             rejected: try FileManager.default.contentsOfDirectory(
-                atPath: project.appendingPathComponent("rejected").path))
+                atPath: project.appendingPathComponent("rejected").path),
+            balanceCheck: try Self.balanceCheck(in: project), stdout: run.stdout)
+    }
+
+    private static func balanceCheck(in project: URL) throws -> [[String: String]] {
+        let runs = project.appendingPathComponent("reports/runs")
+        var rows: [[String: String]] = []
+        for run in try FileManager.default.contentsOfDirectory(atPath: runs.path) {
+            let file = runs.appendingPathComponent(run).appendingPathComponent("balance-check.csv")
+            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+            rows += CSVLite.rows(try String(contentsOf: file, encoding: .utf8))
+        }
+        return rows
     }
 
     @Test("the example drop set as API responses syncs to the same QuickBooks end state as the export files")
@@ -79,11 +96,49 @@ struct PortProAPIEndToEndTests {
                 Issue.record("\(entity) differs:\nexport: \(left)\napi:    \(right)")
             }
         }
+        #expect(api.balanceCheck.isEmpty, "PortPro's snapshots owe no less than QuickBooks: \(api.balanceCheck)")
         // RSRE_000284 came in two pages; it is one QuickBooks invoice with all four loads.
         let split = api.objects["Invoice"]?.filter { $0.contains("\"DocNumber\":\"RSRE_000284\"") } ?? []
         #expect(split.count == 1)
         #expect(
             ["E100713", "E100714", "E100715", "E100716"].allSatisfy { load in split.first?.contains(load) == true })
+    }
+
+    @Test(
+        "PortPro's remainAmount below QuickBooks' balance after the sync is reported in balance-check.csv, naming both amounts"
+    )
+    func balanceCheck() throws {
+        // RSRE_000285 (985.60, no payment) as PortPro would show it had a payment been entered
+        // there only: nothing left to pay.
+        let page = Binary.root.appendingPathComponent("fixtures/portpro-api/drop-example/invoices-page-1.json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: page)) as? [String: Any])
+        var envelopes = try #require(json["data"] as? [[String: Any]])
+        var changed = 0
+        for index in envelopes.indices {
+            guard var sets = envelopes[index]["invoice"] as? [[String: Any]] else { continue }
+            for set in sets.indices where sets[set]["reference_number"] as? String == "RSRE_000285" {
+                sets[set]["remainAmount"] = 0
+                changed += 1
+            }
+            envelopes[index]["invoice"] = sets
+        }
+        #expect(changed > 0, "RSRE_000285 is on the first page")
+        var edited = json
+        edited["data"] = envelopes
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pb-balance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let copy = folder.appendingPathComponent("invoices-page-1.json")
+        try JSONSerialization.data(withJSONObject: edited).write(to: copy)
+        let files = Self.apiFiles.map { $0.hasSuffix("invoices-page-1.json") ? copy.path : $0 }
+        let state = try sync(files)
+        #expect(state.balanceCheck.count == 1, "\(state.balanceCheck)")
+        let row = try #require(state.balanceCheck.first)
+        #expect(row["number"] == "RSRE_000285")
+        #expect(row["problem_code"] == "portpro-balance-mismatch")
+        #expect(row["portpro_remain"] == "0.00")
+        #expect(row["quickbooks_balance"] == "985.60")
+        #expect(row["problem"]?.contains("985.60") == true)
+        #expect(state.stdout.contains("balance-check.csv"))
     }
 }
 

@@ -92,6 +92,9 @@ public final class SyncEngine {
         public var planFile: URL?
         /// HTTP requests sent to QuickBooks (a dry run's are reads only).
         public var apiCalls: Int
+        /// Invoices whose QuickBooks balance after the run is not PortPro's `remainAmount`
+        /// (`balance-check.csv` in the run's folder); 0 when none carried one.
+        public var balanceDifferences: Int = 0
     }
 
     /// Runs once. `connect` builds the QuickBooks client only when there is something to push.
@@ -166,6 +169,7 @@ public final class SyncEngine {
             try stager.stageCustomersNamedOnlyByCallers(kinds: RecordKind.allCases.filter(settings.sync.isEnabled))
         }
         var stoppedBy: QuickBooksFault?
+        var balanceDifferences = 0
         if try settings.sync.reconcileFirst || Self.hasWorkToPush(ledger) {
             do {
                 let client = try client()
@@ -178,8 +182,20 @@ public final class SyncEngine {
                     writer: rehearsal ? RehearsalWriter() : LiveWriter(client: client), recorder: recorder,
                     progress: progress, logger: logger)
                 let pushStarted = Date()
+                let since = LedgerStore.now()
                 try await pipeline.run()
                 results.pushSeconds = Date().timeIntervalSince(pushStarted)
+                // A dry run's invoices are not in QuickBooks: nothing to compare.
+                if !rehearsal {
+                    let differences = try await pipeline.checkPortProBalances(since: since)
+                    if !differences.isEmpty {
+                        try writeBalanceCheck(differences, runID: runID)
+                        balanceDifferences = differences.count
+                        logger.warning(
+                            "\(differences.count) invoice(s): QuickBooks' balance is not PortPro's remainAmount (balance-check.csv)"
+                        )
+                    }
+                }
                 try ledger.setMeta("reconnect_needed", nil)
             } catch let fault as QuickBooksFault {
                 stoppedBy = fault
@@ -207,7 +223,29 @@ public final class SyncEngine {
         return Summary(
             runID: runID, reportFolder: folder, results: results, problemCount: problemCount,
             rejectedFiles: results.filesRejected.count, stoppedBy: stoppedBy, dryRun: rehearsal,
-            plan: planFile.summary, planFile: wrotePlan ? planFile.url : nil, apiCalls: apiCalls)
+            plan: planFile.summary, planFile: wrotePlan ? planFile.url : nil, apiCalls: apiCalls,
+            balanceDifferences: balanceDifferences)
+    }
+
+    /// `reports/runs/<run-id>/balance-check.csv`: one row per invoice whose QuickBooks balance
+    /// is not what PortPro says is still owed.
+    private func writeBalanceCheck(_ differences: [BalanceDifference], runID: String) throws {
+        let rows = differences.map { difference -> [String] in
+            let problem = difference.problem
+            return [
+                "invoice", difference.record.portproID, difference.record.number ?? "",
+                difference.record.customerName ?? "", difference.qbID, Money.format(difference.portproRemain),
+                Money.format(difference.quickBooksBalance),
+                Money.format(difference.quickBooksBalance - difference.portproRemain), problem.code, problem.message,
+                problem.suggestion,
+            ]
+        }
+        try CSVWriter.write(
+            header: [
+                "entity", "portpro_id", "number", "customer", "qb_id", "portpro_remain", "quickbooks_balance",
+                "difference", "problem_code", "problem", "suggestion",
+            ],
+            rows: rows, to: try runFolder(runID).appendingPathComponent("balance-check.csv"))
     }
 
     /// How the run's row in the ledger reads: `done`, `problems` or `stopped`.
