@@ -434,15 +434,20 @@ public final class LedgerStore: Sendable {
         return try read { db in try Self.records(kind: kind, portproIDs: portproIDs, db: db) }
     }
 
-    /// The records of `kind` in `states` changed at or after `since` (a ``now()`` timestamp), in
-    /// ledger order: what one run recorded.
-    public func records(kind: RecordKind, states: [RecordState], updatedSince since: String) throws -> [LedgerRecord] {
+    /// Up to `limit` records of `kind` in `states` changed at or after `since` (a ``now()``
+    /// timestamp) with a ledger id above `afterID`, in ledger order: what one run recorded, a
+    /// page at a time.
+    public func records(
+        kind: RecordKind, states: [RecordState], updatedSince since: String, afterID: Int64, limit: Int
+    ) throws -> [LedgerRecord] {
         try read { db in
             let filter = Self.kindAndStates(kind, states)
             return try Row.fetchAll(
                 db,
-                sql: "SELECT \(LedgerRecord.columns) FROM records WHERE \(filter.sql) AND updated_at >= ? ORDER BY id",
-                arguments: filter.arguments + [since]
+                sql:
+                    "SELECT \(LedgerRecord.columns) FROM records WHERE \(filter.sql) AND updated_at >= ? AND id > ? "
+                    + "ORDER BY id LIMIT ?",
+                arguments: filter.arguments + [since, afterID, limit]
             ).map(LedgerRecord.init)
         }
     }

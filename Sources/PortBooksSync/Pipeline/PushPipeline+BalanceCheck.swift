@@ -24,24 +24,32 @@ extension PushPipeline {
     /// PortPro does; the records' states are left alone, so a difference never holds back the
     /// invoice's later payments.
     func checkPortProBalances(since: String) async throws -> [BalanceDifference] {
-        var owed: [String: (LedgerRecord, Decimal)] = [:]
-        for record in try ledger.records(kind: .invoice, states: [.synced], updatedSince: since) {
-            guard let qbID = record.qbID, case .invoice(let invoice) = try record.decoded(memo: memo),
-                let remain = invoice.portproRemainAmount, invoice.status != .voided
-            else { continue }
-            owed[qbID] = (record, remain)
-        }
-        guard !owed.isEmpty else { return [] }
-        let objects = try await reads.objects("Invoice", ids: Array(owed.keys))
         var differences: [BalanceDifference] = []
-        for (qbID, (record, remain)) in owed {
-            // QuickBooks owing less than PortPro's snapshot says is what a payment made after
-            // the snapshot looks like (an invoice page exported before its payments): not
-            // reported. QuickBooks owing more is a payment or credit PortPro has and QuickBooks
-            // lacks, which no snapshot's age explains.
-            guard let balance = objects[qbID]?["Balance"]?.decimalValue, balance > remain else { continue }
-            differences.append(
-                BalanceDifference(record: record, qbID: qbID, portproRemain: remain, quickBooksBalance: balance))
+        var afterID: Int64 = 0
+        // A page at a time: a migration syncs hundreds of thousands of invoices in one run.
+        while true {
+            let page = try ledger.records(
+                kind: .invoice, states: [.synced], updatedSince: since, afterID: afterID, limit: 1000)
+            guard let last = page.last else { break }
+            afterID = last.id
+            var owed: [String: (LedgerRecord, Decimal)] = [:]
+            for record in page {
+                guard let qbID = record.qbID, case .invoice(let invoice) = try record.decoded(memo: memo),
+                    let remain = invoice.portproRemainAmount, invoice.status != .voided
+                else { continue }
+                owed[qbID] = (record, remain)
+            }
+            guard !owed.isEmpty else { continue }
+            let objects = try await reads.objects("Invoice", ids: Array(owed.keys))
+            for (qbID, (record, remain)) in owed {
+                // QuickBooks owing less than PortPro's snapshot says is what a payment made after
+                // the snapshot looks like (an invoice page exported before its payments): not
+                // reported. QuickBooks owing more is a payment or credit PortPro has and QuickBooks
+                // lacks, which no snapshot's age explains.
+                guard let balance = objects[qbID]?["Balance"]?.decimalValue, balance > remain else { continue }
+                differences.append(
+                    BalanceDifference(record: record, qbID: qbID, portproRemain: remain, quickBooksBalance: balance))
+            }
         }
         return differences.sorted { $0.record.id < $1.record.id }
     }
