@@ -18,6 +18,19 @@ public struct SyncProblem: Hashable, Sendable {
         self.suggestion = suggestion
     }
 
+    /// Every code a sync writes for a problem found with QuickBooks (mapping problems have
+    /// ``PortBooksMap/MappingProblem/Code``): the README's "Problem codes" table lists exactly
+    /// these, and a test holds the two together. A record waiting on another one carries the
+    /// code of that wait (`customer-not-synced`, `invoice-not-synced`, `invoice-not-received`,
+    /// `credit-memo-not-synced`, `credit-memo-not-received`).
+    public static let codes: [String] = [
+        "customer-not-synced", "customer-not-in-quickbooks", "customer-name-clash", "item-not-in-quickbooks",
+        "reference-not-in-quickbooks", "duplicate-doc-number", "number-of-voided", "currency-not-enabled",
+        "currency-mismatch", "void-with-payments", "total-below-applied", "credit-memo-not-synced",
+        "credit-memo-not-received", "invoice-not-synced", "invoice-not-received", "quickbooks-rejected", "no-answer",
+        portproBalanceMismatchCode,
+    ]
+
     /// How a dependency's state reads in a sentence.
     public static func describe(_ state: RecordState?) -> String {
         switch state {
