@@ -63,7 +63,10 @@ public final class Recorder {
                         stop = stop ?? fault
                         continue
                     }
-                    let problem = SyncProblem.from(fault, record: record)
+                    var problem = SyncProblem.from(fault, record: record)
+                    if problem.code == "quickbooks-rejected" {
+                        problem.message = try DocumentNames.rewrite(problem.message, ledger: ledger)
+                    }
                     changes.append(
                         .problem(
                             id: record.id, code: problem.code, message: problem.message,

@@ -57,6 +57,7 @@ struct ProblemCodeTableTests {
             .invoiceMissing("HDX-1"), .portproBalanceMismatch("HDX-1", portproRemain: 1, quickBooksBalance: 2),
             .rejectedByQuickBooks(code: "6000", message: "m", detail: nil),
             .currencyMismatch("Acme", id: "1", ours: "USD", theirs: "CAD"),
+            .nameTakenByOther("Acme", other: "Vendor 1 \"Acme\""),
         ]
         for problem in problems { #expect(SyncProblem.codes.contains(problem.code), "\(problem.code)") }
     }
