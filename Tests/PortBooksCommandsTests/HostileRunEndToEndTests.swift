@@ -58,7 +58,7 @@ struct HostileRunEndToEndTests {
         try manager.createSymbolicLink(
             atPath: inbox.appendingPathComponent("tmp.xml").path, withDestinationPath: "/tmp")
 
-        let sync = try LoggedRun.portbooks(project, ["sync", "--settle", "0"], log: "sync")
+        let sync = try LoggedRun.portbooks(project, ["sync", "--settle", "0", "--grace", "0"], log: "sync")
         #expect(sync.status == 3, "\(sync.stderr)")
         #expect(sync.stderr.contains("→ 200"), "trace level shows the requests")
         for name in ["tokens.json", "passwd.json", "tmp.xml"] {
@@ -79,7 +79,7 @@ struct HostileRunEndToEndTests {
         for (arguments, log) in [
             (["resolve", project.appendingPathComponent("fix.csv").path], "resolve"), (["status"], "status"),
             (["problems"], "problems"), (["connect", "--status"], "connect-status"), (["ids", "list"], "ids"),
-            (["sync", "--settle", "0"], "sync-2"),
+            (["sync", "--settle", "0", "--grace", "0"], "sync-2"),
         ] {
             outputs.append(try LoggedRun.portbooks(project, arguments, log: log))
         }
