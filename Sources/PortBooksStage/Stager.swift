@@ -228,6 +228,15 @@ public struct Stager {
         if result.isValid {
             results.fileStaged(name)
             logger.info("\(escaping: name): staged \(result.recordCount) records")
+            // Informational values left out (docs/FORMAT.md): never a refusal, but never silent.
+            let warnings = result.diagnostics.kept.filter { $0.severity == .warning }
+            for warning in warnings { logger.warning("\(warning.description)") }
+            if let first = warnings.first {
+                results.warn(
+                    DisplayText.escaped(
+                        "\(name): \(result.diagnostics.warningCount) informational value(s) could not be used and were "
+                            + "left out; the records were staged (first: \(first.description))"))
+            }
             for (method, count) in unmappedMethods.sorted(by: { $0.key < $1.key }) {
                 results.warn(
                     DisplayText.escaped(

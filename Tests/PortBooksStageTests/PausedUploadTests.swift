@@ -73,6 +73,29 @@ struct PausedUploadTests {
         #expect(!reason.contains("[syntax-error]") && !reason.contains("[schema-violation]"), "\(reason)")
     }
 
+    @Test("an informational value left out is a warning of the run, and the file is staged")
+    func informationalWarningIsReported() throws {
+        let drop = try folder()
+        let ledger = try LedgerStore.inMemory()
+        let url = drop.inbox.appendingPathComponent("odd.json")
+        try Data(
+            """
+            {"formatVersion": "1.0", "invoices": [{"_id": "i1", "reference_number": "HDX-1",
+              "caller": {"_id": "c1", "company_name": "Acme"}, "billingDate": "2026-11-03", "totalAmount": 10,
+              "chargeSets": [{"load_reference_number": "L1", "totalAmount": 10,
+                "pricing": [{"name": "BASE", "unit": "two", "finalAmount": "10.00"}]}]}]}
+            """.utf8
+        ).write(to: url)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: url.path)
+        let results = try run(drop, ledger: ledger)
+        #expect(results.filesRejected.isEmpty)
+        #expect(try ledger.record(kind: .invoice, portproID: "i1") != nil)
+        #expect(
+            results.warnings.contains { $0.contains("odd.json") && $0.contains("[informational-value]") },
+            "\(results.warnings)")
+    }
+
     @Test("a writer that finishes a refused file in rejected/ gets it taken again, and staged")
     func changedRejectionIsTakenAgain() throws {
         let drop = try folder()
