@@ -184,7 +184,7 @@ let package = Package(
             name: "PortBooksSyncTests",
             dependencies: [
                 "PortBooksSync", "PortBooksStage", "PortBooksPlan", "PortBooksReports", "PortBooksLedger",
-                "PortBooksCore", "PortBooksJSON", "PortBooksQuickBooks",
+                "PortBooksCore", "PortBooksJSON", "PortBooksQuickBooks", "PortBooksRecord",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

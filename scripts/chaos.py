@@ -22,7 +22,7 @@ read-only):
 - problems.csv lists only genuine problems: the ones the export and the seeded company make
   inevitable (the demo seed's invoice RSRE_000150 belongs to another customer, so the
   export's RSRE_000150 is `duplicate-doc-number`, and payments applying to it wait,
-  `blocked`), and nothing a fault left behind.
+  `invoice-not-synced`), and nothing a fault left behind.
 
 Exits 1 with every mismatch listed; prints a short summary either way. Nothing here
 asserts a time.
@@ -117,14 +117,14 @@ class Expected:
             seeded = {number_of(kind, o) for o in baseline[ENTITY[kind]]}
             for rid, record in self.records[kind].items():
                 if ("customer", record["caller"]["_id"]) in problems:
-                    problems[(kind, rid)] = "blocked"
+                    problems[(kind, rid)] = "customer-not-synced"
                 elif self.number(kind, record) in seeded:
                     # The seeded document has another customer (the export's customers are all new).
                     problems[(kind, rid)] = "duplicate-doc-number"
         troubled = {self.invoices[rid]["reference_number"] for (kind, rid) in problems if kind == "invoice"}
         for pid, payment in self.payments.items():
             if any(a["reference_number"] in troubled for a in payment["invoices"]):
-                problems[("payment", pid)] = "blocked"
+                problems[("payment", pid)] = "invoice-not-synced"
         return problems
 
     def synced(self, kind):

@@ -3,15 +3,16 @@
 
 Run by `make test`; independent of the Swift reader. It checks that:
 
-1. every JSON file in fixtures/drop-example validates against
+1. every JSON file in fixtures/drop-example and fixtures/messy validates against
    schemas/portpro-export.schema.json (jsonschema's Draft202012Validator, with format
    checking), and every XML file there against schemas/portpro-export.xsd
    (`xmllint --noout --nonet --schema`);
 2. each JSON/XML pair in fixtures/drop-example carries the same content: the XML is read
    with xml.etree into the JSON shape, driven by the XSD (which elements are array
    wrappers, which are amounts or counts), the JSON is normalised by the JSON Schema, and
-   the two are compared with amounts as Decimal (unknown fields and empty optional text
-   ignored on both sides, as docs/FORMAT.md says);
+   the two are compared with amounts (and informational numbers) as Decimal, text trimmed of
+   whitespace at both ends (unknown fields and empty optional text ignored on both sides, as
+   docs/FORMAT.md says);
 3. every row of fixtures/invalid/MANIFEST.tsv holds: schema_rejects=yes means the
    standard validator rejects the file, schema_rejects=no means it accepts it (so the
    reader alone must catch it).
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 JSON_SCHEMA = ROOT / "schemas" / "portpro-export.schema.json"
 XSD = ROOT / "schemas" / "portpro-export.xsd"
 EXAMPLES = ROOT / "fixtures" / "drop-example"
+MESSY = ROOT / "fixtures" / "messy"
 INVALID = ROOT / "fixtures" / "invalid"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 NS = "urn:portbooks:portpro-export:1"
@@ -94,16 +96,32 @@ def resolve(schema, node):
     return node, names
 
 
+WHITESPACE = " \t\r\n"
+
+
+def informational(value):
+    """An informational value as the readers compare it: a number when it reads as one."""
+    text = str(value).strip(WHITESPACE)
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return text
+
+
 def normalise_json(schema, node, value):
     node, names = resolve(schema, node)
+    if isinstance(value, str):
+        value = value.strip(WHITESPACE)  # docs/FORMAT.md "Whitespace": both formats trim
     if "amount" in names:
         return Decimal(str(value))
+    if "informational" in names:
+        return informational(value)
     if "count" in names:
         return int(value)
     if "properties" in node:
         out = {}
         for key, item in value.items():
-            if key in node["properties"] and item != "":
+            if key in node["properties"] and not (isinstance(item, str) and item.strip(WHITESPACE) == ""):
                 out[key] = normalise_json(schema, node["properties"][key], item)
         return out
     if node.get("type") == "array":
@@ -140,9 +158,9 @@ class XsdModel:
         return {e.get("name"): self._local(e.get("type")) for e in ct.findall(f"{XS}sequence/{XS}element")}
 
     def kind(self, type_name):
-        while type_name in self.simple_bases and type_name not in ("Amount", "Count"):
+        while type_name in self.simple_bases and type_name not in ("Amount", "Count", "InformationalText"):
             type_name = self.simple_bases[type_name]
-        return {"Amount": "amount", "Count": "count"}.get(type_name, "text")
+        return {"Amount": "amount", "Count": "count", "InformationalText": "informational"}.get(type_name, "text")
 
 
 def xml_to_shape(model, element, type_name):
@@ -166,10 +184,12 @@ def xml_to_shape(model, element, type_name):
             if value != "":
                 out[name] = value
         return out
-    text = element.text or ""
+    text = (element.text or "").strip(WHITESPACE)
     kind = model.kind(type_name)
     if kind == "amount":
         return Decimal(text)
+    if kind == "informational":
+        return informational(text) if text else ""
     if kind == "count":
         return int(text)
     return text
@@ -282,37 +302,43 @@ def xml_verdict(path):
 # ------------------------------------------------------------------------------ main
 
 
-def main():
-    schema, validator = json_validator()
-    report(True, "schemas/portpro-export.schema.json", "a valid Draft 2020-12 schema")
-    model = XsdModel(XSD)
-
+def check_examples(schema, validator, model, folder):
+    """1. every example in `folder` validates; 2. its JSON/XML twins carry the same content."""
     # 1. the examples validate
-    for path in sorted(EXAMPLES.glob("*.json")):
+    for path in sorted(folder.glob("*.json")):
         error = json_errors(validator, path)
         report(error is None, path.relative_to(ROOT).as_posix(), error or "valid (JSON Schema)")
-    for path in sorted(EXAMPLES.glob("*.xml")):
+    for path in sorted(folder.glob("*.xml")):
         rejected, detail, problems = xml_verdict(path)
         report(rejected is False and not problems, path.relative_to(ROOT).as_posix(),
                "valid (XSD)" if rejected is False else detail)
 
     # 2. JSON/XML twins carry the same content
-    json_stems = {p.stem for p in EXAMPLES.glob("*.json")}
-    xml_stems = {p.stem for p in EXAMPLES.glob("*.xml")}
+    json_stems = {p.stem for p in folder.glob("*.json")}
+    xml_stems = {p.stem for p in folder.glob("*.xml")}
     for stem in sorted(json_stems ^ xml_stems):
-        report(False, f"fixtures/drop-example/{stem}.*", "has no twin in the other format")
+        report(False, f"{folder.relative_to(ROOT).as_posix()}/{stem}.*", "has no twin in the other format")
     for stem in sorted(json_stems & xml_stems):
-        name = f"fixtures/drop-example/{stem}.json = .xml"
+        name = f"{folder.relative_to(ROOT).as_posix()}/{stem}.json = .xml"
         try:
             from_json = normalise_json(schema, schema, json.loads(
-                (EXAMPLES / f"{stem}.json").read_text(encoding="utf-8"), parse_float=Decimal))
-            from_xml = xml_document_shape(model, EXAMPLES / f"{stem}.xml")
+                (folder / f"{stem}.json").read_text(encoding="utf-8"), parse_float=Decimal))
+            from_xml = xml_document_shape(model, folder / f"{stem}.xml")
         except (ValueError, KeyError, ET.ParseError) as error:
             report(False, name, f"could not read: {error}")
             continue
         diff = first_difference(from_json, from_xml)
         counts = ", ".join(f"{len(v)} {k}" for k, v in from_json.items() if isinstance(v, list))
         report(diff is None, name, diff or f"same content ({counts})")
+
+
+def main():
+    schema, validator = json_validator()
+    report(True, "schemas/portpro-export.schema.json", "a valid Draft 2020-12 schema")
+    model = XsdModel(XSD)
+
+    for folder in (EXAMPLES, MESSY):
+        check_examples(schema, validator, model, folder)
 
     # 3. the invalid fixtures behave as MANIFEST.tsv says
     manifest = INVALID / "MANIFEST.tsv"

@@ -35,6 +35,13 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "Seconds a drop file must be unchanged before it is taken.")
     var settle = 2.0
 
+    @Option(
+        help: """
+            Seconds a drop file that ends early (cut off) stays in inbox/ after its last change before it \
+            is refused: its writer may only have paused.
+            """)
+    var grace = 300.0
+
     @Flag(help: "Print the summary (or the dry run's plan) as one JSON object per run on stdout.")
     var json = false
 
@@ -44,7 +51,8 @@ struct SyncCommand: AsyncParsableCommand {
         var last: SyncEngine.Summary?
         repeat {
             last = try await RunOnce.run(
-                settings: settings, files: nil, dryRun: dryRun, command: "sync", settle: settle, json: json)
+                settings: settings, files: nil, dryRun: dryRun, command: "sync", settle: settle, grace: grace,
+                json: json)
             if watch {
                 for _ in 0..<max(1, interval) where !stop.requested {
                     try await Task.sleep(for: .seconds(1))
@@ -99,10 +107,12 @@ struct Import: AsyncParsableCommand {
 /// The shared body of `sync` and `import`: run and print the summary.
 enum RunOnce {
     static func run(
-        settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double, json: Bool = false
+        settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double, grace: Double = 300,
+        json: Bool = false
     ) async throws -> SyncEngine.Summary {
         var options = SyncEngine.Options(files: files, command: command)
         options.settleTime = settle
+        options.graceTime = grace
         let engine: SyncEngine
         var copy: LedgerCopy?
         if dryRun {

@@ -7,7 +7,9 @@ import PortBooksCore
 public enum LedgerChange: Hashable, Sendable {
     case synced(id: Int64, qbID: String, syncToken: String?, contentHash: String)
     case problem(id: Int64, code: String, message: String, suggestion: String)
-    case blocked(id: Int64, by: String, message: String, suggestion: String)
+    /// Waiting on another record; `code` says which wait (`customer-not-synced`,
+    /// `invoice-not-synced`, `invoice-not-received`, …: README "Problem codes").
+    case blocked(id: Int64, by: String, code: String, message: String, suggestion: String)
     case cleared(id: Int64, note: String, source: String)
     case paidOutside(id: Int64, note: String, source: String)
     case retry(id: Int64, note: String, source: String)
@@ -30,10 +32,11 @@ extension LedgerStore {
 
     /// Waiting on another record (`dependency`, e.g. `customer:<portpro id>`); attempts are
     /// counted once per wait, not once per run.
-    public func markBlocked(id: Int64, by dependency: String, message: String, suggestion: String, runID: String)
-        throws
-    {
-        try apply([.blocked(id: id, by: dependency, message: message, suggestion: suggestion)], runID: runID)
+    public func markBlocked(
+        id: Int64, by dependency: String, code: String = "blocked", message: String, suggestion: String, runID: String
+    ) throws {
+        try apply(
+            [.blocked(id: id, by: dependency, code: code, message: message, suggestion: suggestion)], runID: runID)
     }
 
     public func markCleared(id: Int64, note: String, source: String, runID: String) throws {
@@ -100,11 +103,11 @@ extension LedgerStore {
                 "state = 'problem', problem_code = ?, problem_message = ?, suggestion = ?, blocked_by = NULL, attempts = attempts + 1, first_problem_at = COALESCE(first_problem_at, ?)",
                 [code, message, suggestion, now])
             try audit(id, "problem", "\(code): \(message)")
-        case .blocked(let id, let dependency, let message, let suggestion):
+        case .blocked(let id, let dependency, let code, let message, let suggestion):
             try update(
                 id,
-                "attempts = CASE WHEN state = 'blocked' AND blocked_by = ? THEN attempts ELSE attempts + 1 END, state = 'blocked', blocked_by = ?, problem_code = 'blocked', problem_message = ?, suggestion = ?, first_problem_at = COALESCE(first_problem_at, ?)",
-                [dependency, dependency, message, suggestion, now])
+                "attempts = CASE WHEN state = 'blocked' AND blocked_by = ? THEN attempts ELSE attempts + 1 END, state = 'blocked', blocked_by = ?, problem_code = ?, problem_message = ?, suggestion = ?, first_problem_at = COALESCE(first_problem_at, ?)",
+                [dependency, dependency, code, message, suggestion, now])
             try audit(id, "blocked", message)
         case .cleared(let id, let note, let source):
             try update(id, "state = 'cleared', \(clearProblem)", [])

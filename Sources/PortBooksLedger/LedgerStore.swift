@@ -418,6 +418,17 @@ public final class LedgerStore: Sendable {
         try read { db in try Self.record(kind: kind, portproID: portproID, db: db) }
     }
 
+    /// The record of `kind` linked to QuickBooks Id `qbID`, if any. Not indexed: for the rare
+    /// message that names a QuickBooks object by its Id (a rejection), never per record.
+    public func record(kind: RecordKind, qbID: String) throws -> LedgerRecord? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(LedgerRecord.columns) FROM records WHERE kind = ? AND qb_id = ? LIMIT 1",
+                arguments: [kind.rawValue, qbID]
+            ).map(LedgerRecord.init)
+        }
+    }
+
     public func record(id: Int64) throws -> LedgerRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(LedgerRecord.columns) FROM records WHERE id = ?", arguments: [id]).map(

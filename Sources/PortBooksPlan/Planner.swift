@@ -124,7 +124,7 @@ public struct Planner: Sendable {
         let displayName = name ?? customer.companyName
         if let other = facts.namesInUse[QuickBooksCustomerIndex.folded(displayName)] {
             return PlannedRecord(
-                record: record, operation: .problem(.nameClash(displayName, detail: "QuickBooks has \(other)")),
+                record: record, operation: .problem(.nameTakenByOther(displayName, other: other)),
                 references: references)
         }
         if let other = facts.quickBooksCustomers.customer(named: displayName) {

@@ -18,6 +18,19 @@ public struct SyncProblem: Hashable, Sendable {
         self.suggestion = suggestion
     }
 
+    /// Every code a sync writes for a problem found with QuickBooks (mapping problems have
+    /// ``PortBooksMap/MappingProblem/Code``): the README's "Problem codes" table lists exactly
+    /// these, and a test holds the two together. A record waiting on another one carries the
+    /// code of that wait (`customer-not-synced`, `invoice-not-synced`, `invoice-not-received`,
+    /// `credit-memo-not-synced`, `credit-memo-not-received`).
+    public static let codes: [String] = [
+        "customer-not-synced", "customer-not-in-quickbooks", "customer-name-clash", "item-not-in-quickbooks",
+        "reference-not-in-quickbooks", "duplicate-doc-number", "number-of-voided", "currency-not-enabled",
+        "currency-mismatch", "void-with-payments", "total-below-applied", "credit-memo-not-synced",
+        "credit-memo-not-received", "invoice-not-synced", "invoice-not-received", "quickbooks-rejected", "no-answer",
+        portproBalanceMismatchCode,
+    ]
+
     /// How a dependency's state reads in a sentence.
     public static func describe(_ state: RecordState?) -> String {
         switch state {
@@ -47,13 +60,31 @@ public struct SyncProblem: Hashable, Sendable {
                 "create the customer in QuickBooks, make its email match PortPro's QuickBooks Email, or set-qb-id")
     }
 
+    /// QuickBooks refused the name (6240) without saying which of its records holds it.
     public static func nameClash(_ name: String, detail: String) -> SyncProblem {
         SyncProblem(
             code: "customer-name-clash",
             message:
                 "QuickBooks already uses the name \"\(name)\" for a vendor, employee or another customer (\(detail))",
             suggestion:
-                "set-qb-id to the existing QuickBooks customer if it is the same company; otherwise rename one of them")
+                "QuickBooks does not say which: look the name up in QuickBooks under Customers (inactive ones too), "
+                + "Vendors and Employees. If it is this company's customer, put set-qb-id in action and its Id in "
+                + "new_qb_id; if it is a vendor or employee there is no customer to link: rename the customer in "
+                + "PortPro (or the vendor in QuickBooks), then retry")
+    }
+
+    /// The name belongs to a QuickBooks vendor or employee (`other`: `Vendor 12 "Harbor Freight"`):
+    /// there is no customer to link, only a name to change.
+    public static func nameTakenByOther(_ name: String, other: String) -> SyncProblem {
+        SyncProblem(
+            code: "customer-name-clash",
+            message:
+                "QuickBooks has \(other) with the name \"\(name)\"; names are unique across QuickBooks customers, vendors "
+                + "and employees, so the customer cannot be created",
+            suggestion:
+                "there is no QuickBooks customer of that name to link (set-qb-id needs a customer, and \(other) is not "
+                + "one): rename the customer in PortPro (e.g. add \"(customer)\"), or rename \(other) in QuickBooks, "
+                + "then retry")
     }
 
     /// A QuickBooks customer whose name differs from the record's only in case or spacing: maybe

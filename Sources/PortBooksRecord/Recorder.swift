@@ -63,7 +63,10 @@ public final class Recorder {
                         stop = stop ?? fault
                         continue
                     }
-                    let problem = SyncProblem.from(fault, record: record)
+                    var problem = SyncProblem.from(fault, record: record)
+                    if problem.code == "quickbooks-rejected" {
+                        problem.message = try DocumentNames.rewrite(problem.message, ledger: ledger)
+                    }
                     changes.append(
                         .problem(
                             id: record.id, code: problem.code, message: problem.message,
@@ -87,14 +90,16 @@ public final class Recorder {
                 rows.append(Self.row(record, .skipped, message: reason))
             case .blocked(let dependency, let problem):
                 // Still waiting on the same record: nothing new to write (no attempt counted, no audit row).
+                // The row's code says which wait it is (customer-not-synced, invoice-not-received, …).
                 if !(record.state == .blocked && record.blockedBy == dependency
-                    && record.problemMessage == problem.message)
+                    && record.problemMessage == problem.message && record.problemCode == problem.code)
                 {
                     changes.append(
                         .blocked(
-                            id: record.id, by: dependency, message: problem.message, suggestion: problem.suggestion))
+                            id: record.id, by: dependency, code: problem.code, message: problem.message,
+                            suggestion: problem.suggestion))
                 }
-                rows.append(Self.row(record, .problem, code: "blocked", message: problem.message))
+                rows.append(Self.row(record, .problem, code: problem.code, message: problem.message))
             case .problem(let problem):
                 changes.append(
                     .problem(

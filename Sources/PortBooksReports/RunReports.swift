@@ -71,7 +71,7 @@ public enum ProblemsFile {
             [
                 record.kind.rawValue, record.portproID, record.number ?? "", record.customerName ?? "",
                 record.amount ?? "", record.qbID ?? "",
-                record.state == .blocked ? "blocked" : (record.problemCode ?? ""),
+                record.problemCode ?? (record.state == .blocked ? "blocked" : ""),
                 record.problemMessage ?? "", record.firstProblemAt ?? "", String(record.attempts),
                 record.suggestion ?? "", "", "", "",
             ]

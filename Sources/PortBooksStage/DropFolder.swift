@@ -16,17 +16,30 @@ import PortBooksCore
 /// a FIFO would block the run until a writer came. File names come from the directory
 /// listing and are used only as the last path component, so no name leads out of the folders;
 /// a name too long to take `.error.txt` or a `.2` is shortened (``fittedName(_:suffix:in:)``).
+///
+/// Uploads that pause: a settled file that turns out to end early (``Stager``: the reader says
+/// `truncated-file`) while its last change is younger than `graceTime` stays in `inbox/` — its
+/// writer may only have paused — and is read again by later runs; once unchanged for
+/// `graceTime` it is refused like any other. A file in `rejected/` whose content changed after
+/// it was refused (a writer that kept writing to it there) is moved back to `inbox/` and taken
+/// again (``reclaimChangedRejections()``).
 public struct DropFolder: Sendable {
     public let inbox: URL
     public let archive: URL
     public let rejected: URL
     public let settleTime: TimeInterval
+    /// How long a file that ends early waits in `inbox/` after its last change before it is
+    /// refused (default 5 minutes).
+    public let graceTime: TimeInterval
 
-    public init(inbox: URL, archive: URL, rejected: URL, settleTime: TimeInterval = 2) {
+    public init(
+        inbox: URL, archive: URL, rejected: URL, settleTime: TimeInterval = 2, graceTime: TimeInterval = 300
+    ) {
         self.inbox = inbox
         self.archive = archive
         self.rejected = rejected
         self.settleTime = settleTime
+        self.graceTime = graceTime
     }
 
     /// A drop file ready to be read, or an entry of the folder to refuse by name.
@@ -35,6 +48,8 @@ public struct DropFolder: Sendable {
         public var size: Int
         /// What the directory entry is; only a regular file is ever opened.
         public var entry: Entry
+        /// The file's last change as the folder listing saw it; `nil` when not known.
+        public var modified: Date?
         public var name: String { url.lastPathComponent }
 
         /// A link in the folder, not a file: to be refused, never read.
@@ -44,10 +59,11 @@ public struct DropFolder: Sendable {
             self.init(url: url, size: size, entry: isSymbolicLink ? .symbolicLink : .regularFile)
         }
 
-        public init(url: URL, size: Int, entry: Entry) {
+        public init(url: URL, size: Int, entry: Entry, modified: Date? = nil) {
             self.url = url
             self.size = size
             self.entry = entry
+            self.modified = modified
         }
 
         /// Why the entry is refused without being read (a link, a FIFO, a folder…), or `nil`
@@ -123,9 +139,50 @@ public struct DropFolder: Sendable {
             guard let second = try? url.resourceValues(forKeys: Set(keys)), second.fileSize == size,
                 second.contentModificationDate == modified
             else { continue }
-            ready.append((DropFile(url: url, size: size), modified))
+            ready.append((DropFile(url: url, size: size, entry: .regularFile, modified: modified), modified))
         }
         return ready.sorted { ($0.1, $0.0.name) < ($1.1, $1.0.name) }.map(\.0)
+    }
+
+    /// Whether `file`, which ends early, may still be being written: changed less than
+    /// ``graceTime`` before `now`.
+    public func mayStillGrow(_ file: DropFile, now: Date = Date()) -> Bool {
+        guard let modified = file.modified else { return false }
+        return now.timeIntervalSince(modified) < graceTime
+    }
+
+    /// Moves back to `inbox/` every `*.json` / `*.xml` of `rejected/` changed after it was
+    /// refused — later than its `NAME.error.txt` was written — and removes that reason file:
+    /// a writer that paused, had its half file refused, then finished writing into
+    /// `rejected/`. Returns the names moved back. Links and other entries are left alone.
+    @discardableResult
+    public func reclaimChangedRejections() throws -> [String] {
+        guard FileManager.default.fileExists(atPath: rejected.path) else { return [] }
+        let entries = try FileManager.default.contentsOfDirectory(
+            at: rejected, includingPropertiesForKeys: [], options: [.skipsHiddenFiles])
+        var reclaimed: [String] = []
+        for url in entries {
+            let name = url.lastPathComponent.lowercased()
+            guard name.hasSuffix(".json") || name.hasSuffix(".xml"), Entry.of(path: url.path) == .regularFile else {
+                continue
+            }
+            let reason = Self.reasonFile(for: url)
+            guard let changed = Self.modificationDate(url.path), let refused = Self.modificationDate(reason.path),
+                changed > refused
+            else { continue }
+            _ = try Self.move(url, into: inbox)
+            try? FileManager.default.removeItem(at: reason)
+            reclaimed.append(url.lastPathComponent)
+        }
+        return reclaimed
+    }
+
+    /// `lstat`'s modification time, to the nanosecond; `nil` when the entry is gone.
+    static func modificationDate(_ path: String) -> Date? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Date(
+            timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
     }
 
     /// Moves a processed file to `archive/YYYY-MM-DD/`, never overwriting an earlier one.

@@ -7,7 +7,9 @@ import PortBooksReports
 
 /// The stage: streams a drop file's records into the ledger in one transaction. The file is
 /// staged whole, or — when the reader finds any problem — not at all, and goes to `rejected/`
-/// with its diagnostics. A file whose exact content was staged before does nothing.
+/// with its diagnostics; a file that ends early and changed less than the drop folder's grace
+/// time ago stays in `inbox/` instead (its writer may have paused). A file whose exact content
+/// was staged before does nothing.
 ///
 /// What it staged is kept in the run's ``StagedMemo``, which the engine hands to the plan: the
 /// push maps those records without decoding them again.
@@ -23,6 +25,10 @@ public struct Stager {
     public let movesFiles: Bool
     let logger: Logger
     let readers = DropFileReaders()
+    /// The payment methods the settings map (`[payments.methods]` keys); a staged payment with
+    /// another method is noted in the run's results: it goes to QuickBooks with no method.
+    /// `nil`: not checked.
+    public var mappedPaymentMethods: Set<String>?
 
     public init(
         ledger: LedgerStore, runID: String, results: RunResults, memo: StagedMemo, movesFiles: Bool = true,
@@ -55,9 +61,19 @@ public struct Stager {
                 archive(file, folder: folder)
                 return
             }
-            let result = try stage(url: file.url, name: file.name, hash: hash, size: file.size, progress: progress)
+            let mayWait = movesFiles && folder.mayStillGrow(file)
+            let result = try stage(
+                url: file.url, name: file.name, hash: hash, size: file.size, waitsWhenCutOff: mayWait,
+                progress: progress)
             if result.isValid {
                 archive(file, folder: folder)
+            } else if mayWait && Self.endsEarly(result) {
+                let sentence =
+                    "\(file.name) ends early (\(result.diagnostics.kept.first?.description ?? "truncated")) and was "
+                    + "changed less than \(Int(folder.graceTime)) seconds ago: it stays in inbox/ in case its writer "
+                    + "only paused, and is refused if it is still cut off once unchanged that long"
+                logger.warning("\(escaping: sentence)")
+                results.warn(DisplayText.escaped(sentence))
             } else {
                 let summary =
                     "\(file.name) was refused whole: \(result.diagnostics.errorCount) problem(s); nothing from it was staged."
@@ -139,7 +155,8 @@ public struct Stager {
                 return
             }
             let size = Int(info.st_size)
-            let result = try stage(url: url, name: name, hash: hash, size: size, progress: progress)
+            let result = try stage(
+                url: url, name: name, hash: hash, size: size, waitsWhenCutOff: false, progress: progress)
             if !result.isValid {
                 var lines = [
                     "\(name) was refused whole: \(result.diagnostics.errorCount) problem(s); nothing from it was staged."
@@ -177,17 +194,30 @@ public struct Stager {
         return .invoice(known.combining(part))
     }
 
-    private func stage(url: URL, name: String, hash: String, size: Int, progress: ProgressReporter?) throws
-        -> ExportReadResult
-    {
+    /// Whether a refused read says the file ends early (it was cut off), not that it is wrong.
+    static func endsEarly(_ result: ExportReadResult) -> Bool {
+        result.diagnostics.kept.contains { $0.code == .truncated }
+    }
+
+    /// Stages the file's records in one transaction, or none; a refused file is recorded in the
+    /// ledger — unless `waitsWhenCutOff` and it ends early: it will be read again.
+    private func stage(
+        url: URL, name: String, hash: String, size: Int, waitsWhenCutOff: Bool, progress: ProgressReporter?
+    ) throws -> ExportReadResult {
         let reader = try readers.reader(for: url.path, displayName: name)
         let format = ExportFormat(path: url.path)?.rawValue ?? DropFileReaders.sniff(url.path)?.rawValue ?? "unknown"
         var result = ExportReadResult(file: name)
         var staged = 0
+        var unmappedMethods: [String: Int] = [:]
         progress?.update(phase: "staging \(escaping: name)", done: 0, total: nil)
         memo.startFile()
         _ = try ledger.stageFile(hash: hash, name: name, size: size, format: format, runID: runID) { session in
             result = try reader.readRecords { read in
+                if let mapped = mappedPaymentMethods, case .payment(let payment) = read.record,
+                    let method = payment.paymentMethod?.rawValue, !mapped.contains(method)
+                {
+                    unmappedMethods[method, default: 0] += 1
+                }
                 let record = try Self.combined(read, in: session)
                 memo.insert(record, hash: try session.stage(record, sourceFile: name))
                 staged += 1
@@ -198,6 +228,24 @@ public struct Stager {
         if result.isValid {
             results.fileStaged(name)
             logger.info("\(escaping: name): staged \(result.recordCount) records")
+            // Informational values left out (docs/FORMAT.md): never a refusal, but never silent.
+            let warnings = result.diagnostics.kept.filter { $0.severity == .warning }
+            for warning in warnings { logger.warning("\(warning.description)") }
+            if let first = warnings.first {
+                results.warn(
+                    DisplayText.escaped(
+                        "\(name): \(result.diagnostics.warningCount) informational value(s) could not be used and were "
+                            + "left out; the records were staged (first: \(first.description))"))
+            }
+            for (method, count) in unmappedMethods.sorted(by: { $0.key < $1.key }) {
+                results.warn(
+                    DisplayText.escaped(
+                        "\(name): \(count) payment(s) paid by \(method), which [payments.methods] does not map: "
+                            + "they go to QuickBooks with no payment method (add \(method) = \"<QuickBooks method>\" "
+                            + "under [payments.methods] to send one)"))
+            }
+        } else if waitsWhenCutOff && Self.endsEarly(result) {
+            logger.info("\(escaping: name): ends early; left in inbox/ for its writer to finish")
         } else {
             for diagnostic in result.diagnostics.kept { logger.error("\(diagnostic.description)") }
             try ledger.recordRejectedFile(

@@ -52,6 +52,12 @@ struct DryRunEndToEndTests {
         return CSVLite.rows(try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
     }
 
+    /// The codes of a record waiting on another one (the plan's `blocked`).
+    static let waitCodes: Set<String> = [
+        "customer-not-synced", "invoice-not-synced", "invoice-not-received", "credit-memo-not-synced",
+        "credit-memo-not-received",
+    ]
+
     /// What a run did to each record, from its results-*.csv, as plan operations.
     private func performed(runFolder: URL) throws -> Set<String> {
         var operations = Set<String>()
@@ -72,7 +78,8 @@ struct DryRunEndToEndTests {
                     case "held": "hold"
                     // A resolution's outcome, not the plan's.
                     case "cleared", "marked-paid": ""
-                    case "problem": row["problem_code"] == "blocked" ? "blocked" : "problem"
+                    case "problem":
+                        Self.waitCodes.contains(row["problem_code"] ?? "") ? "blocked" : "problem"
                     default: outcome
                     }
                 if !operation.isEmpty { operations.insert("\(entity) \(row["portpro_id"] ?? "") \(operation)") }

@@ -20,7 +20,8 @@ struct HardeningEndToEndTests {
     }
 
     private func sync(_ project: URL) async throws -> Binary.Output {
-        try await portbooks(["sync", "--config", config(project), "--settle", "0"])
+        // --grace 0: the broken files here are meant to be refused at once, not waited for.
+        try await portbooks(["sync", "--config", config(project), "--settle", "0", "--grace", "0"])
     }
 
     /// Runs the built portbooks without holding one of the test runner's few cooperative

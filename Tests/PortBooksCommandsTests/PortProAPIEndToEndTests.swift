@@ -51,7 +51,10 @@ struct PortProAPIEndToEndTests {
                 [.modificationDate: start.addingTimeInterval(Double(index))], ofItemAtPath: target.path)
         }
         let run = try Binary.run(
-            ["sync", "--config", project.appendingPathComponent("portbooks.toml").path, "--settle", "0"])
+            [
+                "sync", "--config", project.appendingPathComponent("portbooks.toml").path, "--settle", "0", "--grace",
+                "0",
+            ])
         let problems = CSVLite.rows(
             try String(contentsOf: project.appendingPathComponent("reports/problems.csv"), encoding: .utf8))
         var objects: [String: [String]] = [:]

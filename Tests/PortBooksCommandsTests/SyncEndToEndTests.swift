@@ -46,6 +46,9 @@ struct SyncEndToEndTests {
         #expect(codes.contains("unmapped-charge-code"), "\(codes)")
         #expect(codes.contains("customer-name-clash"), "\(codes)")
         #expect(codes.contains("duplicate-doc-number"), "\(codes)")
+        // A record waiting on another says what it waits for, with the documented code.
+        #expect(codes.contains("customer-not-synced"), "\(codes)")
+        #expect(!codes.contains("blocked"), "\(codes)")
         // Inbox files are archived, none refused.
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("inbox").path).isEmpty)

@@ -70,6 +70,63 @@ struct MappingProblemTests {
         #expect(mapped.payload.displayName == "Acme - Rail")
     }
 
+    @Test(
+        "the replacement never doubles spaces: \"Acme: Rail & Intermodal\" with \" - \" is \"Acme - Rail & Intermodal\"",
+        arguments: [
+            (" - ", "Acme: Rail & Intermodal", "Acme - Rail & Intermodal"),
+            (" - ", "Acme :Rail", "Acme - Rail"),
+            (" - ", "Acme:Rail", "Acme - Rail"),
+            (" - ", "Acme:\tRail", "Acme - - Rail"),
+            ("-", "Acme: Rail", "Acme- Rail"),
+            (" ", "Acme:  Rail", "Acme Rail"),
+            (" - ", "Acme Rail:", "Acme Rail -"),
+        ])
+    func replacementSpacing(replacement: String, name: String, expected: String) throws {
+        var settings = try exampleSettings()
+        settings.customers.nameCharacterReplacement = replacement
+        let mapped = CustomerMapper(settings: settings).map(Customer(id: "c", companyName: name))
+        #expect(mapped.isClean)
+        #expect(mapped.payload.displayName == expected)
+    }
+
+    @Test("a company name over QuickBooks' 100 for CompanyName is sent as DisplayName only, never blocking")
+    func longCompanyName() throws {
+        let name = String(repeating: "Consolidated Drayage ", count: 6).trimmingCharacters(in: .whitespaces)
+        #expect(name.count > 100 && name.count < 500)
+        let mapped = CustomerMapper(settings: try exampleSettings()).map(Customer(id: "c", companyName: name))
+        #expect(mapped.problems.isEmpty, "\(mapped.problems)")
+        #expect(mapped.payload.displayName == name)
+        #expect(mapped.payload.companyName == nil)
+    }
+
+    @Test("a customer without a name (empty or only spaces) is invalid-display-name, never DisplayName \"\"")
+    func blankName() throws {
+        let mapped = CustomerMapper(settings: try exampleSettings()).map(Customer(id: "c", companyName: ""))
+        #expect(mapped.problems.map(\.code) == [.invalidDisplayName])
+        #expect(mapped.problems.first?.message.contains("no name") == true)
+    }
+
+    @Test("an invoice with an empty pricing list is empty-pricing, a problem of that invoice")
+    func emptyPricing() throws {
+        let records = try fixtureRecords("fixtures/messy/messy-invoices.json")
+        let mapper = RecordMapper(settings: try exampleSettings())
+        let problems = Dictionary(
+            uniqueKeysWithValues: records.map { ($0.portproID, mapper.map($0).problems.map(\.code)) })
+        #expect(problems["msy-i4"] == [.emptyPricing])
+        for id in ["msy-i1", "msy-i2", "msy-i3", "msy-i5"] { #expect(problems[id] == [], "\(id)") }
+    }
+
+    @Test("a payment on account (no applications) maps clean: its whole amount is unapplied")
+    func paymentOnAccount() throws {
+        let records = try fixtureRecords("fixtures/messy/messy-payments.json")
+        guard case .payment(let payment) = try #require(records.last) else { return }
+        #expect(payment.invoices.isEmpty)
+        let mapped = PaymentMapper(settings: try exampleSettings()).map(payment)
+        #expect(mapped.problems.isEmpty, "\(mapped.problems)")
+        #expect(mapped.payload.totalAmt == 250)
+        #expect(mapped.payload.lines.isEmpty)
+    }
+
     @Test("pending references list what the engine resolves, and resolving fills Ids in")
     func references() throws {
         let records = try fixtureRecords("fixtures/drop-example/payments.json")

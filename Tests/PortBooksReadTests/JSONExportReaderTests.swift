@@ -67,7 +67,7 @@ struct JSONExportReaderTests {
         let text = """
             {"formatVersion": "1.0", "payments": [
               {"_id": "p 1", "caller": "Acme", "paymentDate": "2026-13-01", "amount": "12,50",
-               "paymentMethod": "BITCOIN", "invoices": []}
+               "status": "BOUNCED", "invoices": [{"amount": "1"}]}
             ]}
             """
         let (_, result) = try readJSONText(text)

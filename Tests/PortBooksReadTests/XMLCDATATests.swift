@@ -49,7 +49,7 @@ struct XMLCDATATests {
     @Test("an empty CDATA section is an empty value: the required field is reported, with its place")
     func emptyCDATAIsEmpty() throws {
         let path = try Package.temporaryFile(
-            export("<customer><_id>c1</_id><company_name><![CDATA[]]></company_name></customer>"))
+            export("<customer><_id><![CDATA[]]></_id><company_name>Acme</company_name></customer>"))
         let (records, result) = try readXML(path)
         #expect(records.isEmpty)
         #expect(!result.isValid)

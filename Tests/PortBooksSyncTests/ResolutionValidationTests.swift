@@ -131,7 +131,22 @@ struct ResolutionValidationTests {
         #expect(try await attempt("2003").message.contains("it belongs to QuickBooks customer"))
         #expect(try await attempt("2003").result == .rejected)
         #expect(try await attempt("2003", force: true).result == .wouldApply)
+        #expect(try await attempt("2003").message.contains("force column"), "the refusal says how to confirm it")
         #expect(try await attempt("1.04E+03").message.contains("scientific notation"))
+
+        // The spreadsheet itself can confirm the override: a force column, audited.
+        let forced = try await fixture.resolve(
+            "\(problemsHeader),force\ninvoice,i3,RSRE_000152,,,,,,,,,set-qb-id,2003,same invoice,yes\n",
+            quickBooks: quickBooks)
+        #expect(forced.rows[0].result == .applied, "\(forced.rows)")
+        #expect(try fixture.record(.invoice, "i3").qbID == "2003")
+        let forcedAudit = try fixture.ledger.auditEntries(kind: .invoice, portproID: "i3").last
+        #expect(forcedAudit?.note?.contains("same invoice") == true)
+        #expect(
+            forcedAudit?.note?.contains("forced (the row's force column)") == true, "\(String(describing: forcedAudit))"
+        )
+        _ = try await fixture.resolve(
+            "\(problemsHeader)\ninvoice,i3,RSRE_000152,,,,,,,,,remove-qb-id,,\n", quickBooks: quickBooks)
 
         let applied = try await fixture.resolve(
             "\(problemsHeader)\ninvoice,i3,RSRE_000152,,,,,,,,,Set QB ID,2001,matched by hand\n", quickBooks: quickBooks

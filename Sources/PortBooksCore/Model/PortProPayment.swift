@@ -2,13 +2,53 @@ import Foundation
 
 /// A customer payment and the invoices it applies to (`payments[]`, docs/FORMAT.md).
 public struct Payment: Hashable, Sendable, Codable {
-    public enum Method: String, Hashable, Sendable, Codable, CaseIterable {
-        case check = "CHECK"
-        case ach = "ACH"
-        case wire = "WIRE"
-        case creditCard = "CREDIT_CARD"
-        case cash = "CASH"
-        case other = "OTHER"
+    /// How a payment was made, as PortPro names it: an open set (PortPro adds methods such as
+    /// `ZELLE`), normalised to upper case with `_` for spaces and hyphens (``normalised(_:)``), so
+    /// `zelle`, `Credit Card` and `CREDIT-CARD` are one method. Informational: the settings map
+    /// names to QuickBooks payment methods, and a name they do not map goes with no method.
+    public struct Method: RawRepresentable, Hashable, Sendable, Codable, CaseIterable {
+        public let rawValue: String
+
+        /// The method named `rawValue` as given; use ``normalised(_:)`` for text from a file.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        public init(from decoder: Decoder) throws {
+            rawValue = try decoder.singleValueContainer().decode(String.self)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
+        public static let check = Method(rawValue: "CHECK")
+        public static let ach = Method(rawValue: "ACH")
+        public static let wire = Method(rawValue: "WIRE")
+        public static let creditCard = Method(rawValue: "CREDIT_CARD")
+        public static let cash = Method(rawValue: "CASH")
+        public static let other = Method(rawValue: "OTHER")
+
+        /// The methods docs/FORMAT.md names; others are accepted as written.
+        public static let allCases: [Method] = [.check, .ach, .wire, .creditCard, .cash, .other]
+
+        /// `text` trimmed, upper-cased, with runs of spaces and hyphens turned into one `_`;
+        /// `nil` for text with nothing left.
+        public static func normalised(_ text: String) -> Method? {
+            var name = ""
+            var pendingSeparator = false
+            for character in text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased() {
+                if character == " " || character == "-" || character == "_" || character == "\t" {
+                    pendingSeparator = true
+                    continue
+                }
+                if pendingSeparator && !name.isEmpty { name.append("_") }
+                pendingSeparator = false
+                name.append(character)
+            }
+            return name.isEmpty ? nil : Method(rawValue: name)
+        }
     }
 
     /// The part of a payment applied to one invoice.

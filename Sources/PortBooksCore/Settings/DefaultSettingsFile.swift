@@ -109,7 +109,8 @@ public enum DefaultSettingsFile {
             deposit_account = ""            # QuickBooks account name; empty: Undeposited Funds
 
             [payments.methods]
-            # PortPro method (CHECK ACH WIRE CREDIT_CARD CASH OTHER) = QuickBooks payment method name.
+            # PortPro method (CHECK ACH WIRE CREDIT_CARD CASH OTHER, or any other, e.g. ZELLE) = QuickBooks
+            # payment method name; a method not listed goes with no method (noted in the results).
             CHECK = "Check"
 
             [class]

@@ -160,10 +160,14 @@ struct SettingsParser {
         var payments = PaymentSettings()
         let pa = root["payments"]?.table
         payments.depositAccount = string(pa, ["payments", "deposit_account"], payments.depositAccount)
-        payments.methods = stringMap(pa, ["payments", "methods"])
-        for method in payments.methods.keys where Payment.Method(rawValue: method) == nil {
-            let known = Payment.Method.allCases.map(\.rawValue).joined(separator: ", ")
-            report(["payments", "methods", method], "unknown PortPro payment method \"\(method)\"; known: \(known)")
+        // PortPro's methods are an open set (ZELLE, …): any name maps, spelled as the readers
+        // normalise it (`Credit Card` is CREDIT_CARD).
+        for (method, name) in stringMap(pa, ["payments", "methods"]) {
+            guard let key = Payment.Method.normalised(method)?.rawValue else {
+                report(["payments", "methods", method], "a payment method needs a name")
+                continue
+            }
+            payments.methods[key] = name
         }
 
         let className = string(root["class"]?.table, ["class", "name"], "")

@@ -5,7 +5,9 @@ import PortBooksCore
 ///
 /// DisplayName is the company name. QuickBooks refuses `:`, tab and newline in it; by default
 /// such a name is the problem `invalid-display-name` (never silently changed), unless
-/// `[customers] name_character_replacement` says what to put instead. Pure; thread-safe.
+/// `[customers] name_character_replacement` says what to put instead. An empty name is
+/// `invalid-display-name` too. CompanyName (100 characters in QuickBooks, against 500 for
+/// DisplayName) is left out when the name is longer. Pure; thread-safe.
 public struct CustomerMapper: Sendable {
     public let settings: Settings
 
@@ -22,13 +24,10 @@ public struct CustomerMapper: Sendable {
         {
             problems.append(problem)
         }
-        let companyName = customer.companyName.trimmingWhitespace()
-        if let problem = QuickBooksLimits.tooLong(
-            .companyNameTooLong, field: "CompanyName", what: "The company name", value: companyName,
-            limit: QuickBooksLimits.companyName, suggestion: "Shorten the company name in PortPro.")
-        {
-            problems.append(problem)
-        }
+        // CompanyName is informational in QuickBooks (DisplayName names the customer) and takes
+        // only 100 characters: a longer name is left out of it rather than blocking the customer.
+        var companyName = customer.companyName.trimmingWhitespace()
+        if companyName.count > QuickBooksLimits.companyName { companyName = "" }
         var email: QBEmailAddress?
         if let address = nonEmpty(customer.quickbooksEmail) ?? nonEmpty(customer.billingEmail) {
             email = QBEmailAddress(address)
@@ -82,12 +81,20 @@ public struct CustomerMapper: Sendable {
 
     private func displayName(_ companyName: String, problems: inout [MappingProblem]) -> String {
         let name = companyName.trimmingWhitespace()
+        if name.isEmpty {
+            problems.append(
+                MappingProblem(
+                    code: .invalidDisplayName, field: "DisplayName",
+                    message: "The customer has no name: its company name is empty or only spaces, and QuickBooks "
+                        + "needs a name for every customer.",
+                    suggestion: "Enter the customer's company name in PortPro and export the customer again."))
+            return name
+        }
         let forbidden = name.filter { QuickBooksLimits.forbiddenNameCharacters.contains($0) }
         guard !forbidden.isEmpty else { return name }
         let replacement = settings.customers.nameCharacterReplacement
         if !replacement.isEmpty {
-            return String(
-                name.map { QuickBooksLimits.forbiddenNameCharacters.contains($0) ? replacement : String($0) }.joined())
+            return Self.replacing(QuickBooksLimits.forbiddenNameCharacters, in: name, with: replacement)
         }
         let names = Set(
             forbidden.map { character -> String in
@@ -108,6 +115,30 @@ public struct CustomerMapper: Sendable {
                 suggestion: "Rename the customer in PortPro (e.g. \"Acme - Rail\"), or set [customers] "
                     + "name_character_replacement = \" - \" in portbooks.toml."))
         return name
+    }
+
+    /// `name` with each character of `forbidden` replaced by `replacement`, without doubling
+    /// the spaces around it: spaces next to a replaced character give way to the replacement's
+    /// own (with " - ", "Acme: Rail" is "Acme - Rail", never "Acme -  Rail").
+    static func replacing(_ forbidden: Set<Character>, in name: String, with replacement: String) -> String {
+        let leadsWithSpace = replacement.first?.isWhitespace ?? false
+        let endsWithSpace = replacement.last?.isWhitespace ?? false
+        var result = ""
+        var skippingSpaces = false
+        for character in name {
+            if forbidden.contains(character) {
+                if leadsWithSpace {
+                    while result.last == " " { result.removeLast() }
+                }
+                result += replacement
+                skippingSpaces = endsWithSpace
+                continue
+            }
+            if skippingSpaces && character == " " { continue }
+            skippingSpaces = false
+            result.append(character)
+        }
+        return result.trimmingWhitespace()
     }
 
     private func nonEmpty(_ text: String?) -> String? {

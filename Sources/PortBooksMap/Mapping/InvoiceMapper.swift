@@ -42,6 +42,17 @@ public struct InvoiceMapper: Sendable {
                     qbLines.append(.descriptionOnly(description: text))
                 }
             }
+            if chargeSet.pricing.isEmpty {
+                // PortPro exports a charge set whose charges were all removed with an empty
+                // pricing array: a problem of this invoice, never of its file.
+                problems.append(
+                    MappingProblem(
+                        code: .emptyPricing, field: "chargeSets[\(setIndex)].pricing",
+                        message: "Load \(chargeSet.loadReferenceNumber) of invoice \(invoice.referenceNumber) has no "
+                            + "charges (its pricing list is empty); there is nothing to bill for it.",
+                        suggestion: "Add the load's charges in PortPro (or remove the load from the invoice) and "
+                            + "export the invoice again."))
+            }
             var setSum = Decimal(0)
             for (chargeIndex, charge) in chargeSet.pricing.enumerated() {
                 setSum += charge.finalAmount

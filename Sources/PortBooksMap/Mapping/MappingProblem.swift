@@ -15,7 +15,6 @@ public struct MappingProblem: Hashable, Sendable, Codable {
         case customFieldTooLong = "custom-field-too-long"
         case invalidDisplayName = "invalid-display-name"
         case displayNameTooLong = "display-name-too-long"
-        case companyNameTooLong = "company-name-too-long"
         case invalidEmail = "invalid-email"
         case phoneTooLong = "phone-too-long"
         case addressTooLong = "address-too-long"
@@ -26,6 +25,7 @@ public struct MappingProblem: Hashable, Sendable, Codable {
         case paymentApplicationMismatch = "payment-application-mismatch"
         case paymentRefTooLong = "payment-ref-too-long"
         case nonPositiveAmount = "non-positive-amount"
+        case emptyPricing = "empty-pricing"
     }
 
     public var code: Code

@@ -53,7 +53,10 @@ struct ObjectScope {
         guard let value = required ? requiredNode(name) : optionalNode(name) else { return nil }
         switch value.value {
         case .text(let text):
-            let trimmed = context.syntax == .xml ? text.trimmingASCIIWhitespace() : text
+            // One whitespace policy for both formats (docs/FORMAT.md "Whitespace"): spaces, tabs
+            // and line breaks around a value are not part of it, so "Northwind Traders " in JSON
+            // and in XML are the same name, and a value of only whitespace is a missing one.
+            let trimmed = text.trimmingASCIIWhitespace()
             if trimmed.isEmpty {
                 if required { missing(name) }
                 return nil
@@ -136,6 +139,53 @@ struct ObjectScope {
         return value
     }
 
+    /// An informational number (a charge's `amount`, `unit`, `chargePerUnit`, `freeUnits`):
+    /// what PortPro's JavaScript writes, float artifacts included (`147.07500000000002`,
+    /// `0.3333333333333333`, `1.5e2`), kept to 6 decimals (rounded half away from zero). The
+    /// product never bills from these fields (`finalAmount` is the billed amount), so a value
+    /// that is no number at all is dropped with a warning rather than blocking the record.
+    func informationalNumber(_ name: String) -> Decimal? {
+        guard let (text, position) = scalar(name, required: false, allowNumber: true) else { return nil }
+        if let value = Money.parse(text) { return value }
+        if Self.isNumberLiteral(text), let value = Decimal(string: text, locale: Self.posix),
+            abs(value) < Self.informationalLimit
+        {
+            return Money.rounded(value, scale: 6)
+        }
+        context.warn(
+            "\(path).\(name) \"\(text)\" is not a number; the value is left out (the field is informational)",
+            at: position)
+        return nil
+    }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
+    private static let informationalLimit = Decimal(string: "10000000000000", locale: posix) ?? 0
+
+    /// `-?digits(.digits)?([eE][+-]?digits)?`: JSON's number grammar, also accepted in strings.
+    static func isNumberLiteral(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func digits() -> Bool {
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            return index > start
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard digits() else { return false }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() else { return false }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard digits(), bytes.count - index == 0 else { return false }
+        }
+        return index == bytes.count
+    }
+
     func count(_ name: String) -> Int? {
         guard let (text, position) = scalar(name, required: false, allowNumber: true) else { return nil }
         guard !text.isEmpty, text.utf8.count <= 9, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
@@ -158,44 +208,65 @@ struct ObjectScope {
         return day
     }
 
+    /// An informational timestamp (`createdAt`, `updatedAt`): kept as written when it reads as
+    /// one (a zone written `+0000` or `+00` included); otherwise dropped with a warning.
     func timestamp(_ name: String) -> String? {
         guard let (text, position) = scalar(name, required: false) else { return nil }
         guard Self.isDayOrTimestamp(text, requireTime: true), LocalDate(parsing: text) != nil else {
-            context.report(
-                .invalidValue, "\(path).\(name) \"\(text)\" is not a timestamp (YYYY-MM-DDThh:mm:ssZ)", at: position)
+            context.warn(
+                "\(path).\(name) \"\(text)\" is not a timestamp (YYYY-MM-DDThh:mm:ssZ); the value is left out "
+                    + "(the field is informational)", at: position)
             return nil
         }
         return text
     }
 
+    /// An informational day (a load's `pickupDate`, `deliveryDate`): like ``day(_:required:)``,
+    /// but a value that is no date is dropped with a warning.
+    func informationalDay(_ name: String) -> LocalDate? {
+        guard let (text, position) = scalar(name, required: false) else { return nil }
+        guard Self.isDayOrTimestamp(text, requireTime: false), let day = LocalDate(parsing: text) else {
+            context.warn(
+                "\(path).\(name) \"\(text)\" is not a date; the value is left out (the field is informational)",
+                at: position)
+            return nil
+        }
+        return day
+    }
+
+    /// An ISO 4217 code in any case (`usd` is `USD`). QuickBooks' currency comes from it, so a
+    /// value that is no code is an error.
     func currency(_ name: String) -> String? {
         guard let (text, position) = scalar(name, required: false) else { return nil }
-        guard text.utf8.count == 3, text.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
+        let code = text.uppercased()
+        guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
             context.report(
                 .invalidValue, "\(path).\(name) \"\(text)\" is not an ISO 4217 currency code (e.g. USD)",
                 at: position)
             return nil
         }
-        return text
+        return code
     }
 
-    /// An ISO 6346 container number (`MSCU1234566`): owner code, category U/J/Z, 7 digits.
+    /// A container number, informational: an ISO 6346 number written with lower case, spaces or
+    /// a hyphen (`oolu9937483`, `OOLU 993748-3`) is normalised to `OOLU9937483`; anything else
+    /// (`TBD`, a number of another scheme) is kept as written.
     func containerNumber(_ name: String) -> String? {
-        guard let (text, position) = scalar(name, required: false) else { return nil }
-        let bytes = Array(text.utf8)
+        guard let (text, _) = scalar(name, required: false) else { return nil }
+        return Self.normalisedContainerNumber(text)
+    }
+
+    static func normalisedContainerNumber(_ text: String) -> String {
+        let compact = String(text.uppercased().filter { $0 != " " && $0 != "-" })
+        let bytes = Array(compact.utf8)
         let shaped =
             bytes.count == 11 && bytes[0..<3].allSatisfy({ $0 >= 65 && $0 <= 90 })
             && [UInt8(ascii: "U"), UInt8(ascii: "J"), UInt8(ascii: "Z")].contains(bytes[3])
             && bytes[4...].allSatisfy({ $0 >= 48 && $0 <= 57 })
-        guard shaped else {
-            context.report(
-                .invalidValue, "\(path).\(name) \"\(text)\" is not a container number (4 letters and 7 digits)",
-                at: position)
-            return nil
-        }
-        return text
+        return shaped ? compact : text
     }
 
+    /// A value from a list (a status the product acts on); a value outside it is an error.
     func choice<Value>(_ name: String, _ spellings: [String: Value]) -> Value? {
         guard let (text, position) = scalar(name, required: false) else { return nil }
         guard let value = spellings[text] else {
@@ -207,8 +278,40 @@ struct ObjectScope {
         return value
     }
 
+    /// Like ``choice(_:_:)`` for an informational field (`perType`, `type_of_load`): matched
+    /// without regard to case (`PerDay` is `perday`), and a value outside the list is dropped
+    /// with a warning.
+    func informationalChoice<Value>(_ name: String, _ spellings: [String: Value]) -> Value? {
+        guard let (text, position) = scalar(name, required: false) else { return nil }
+        guard let value = Self.lookUp(text, in: spellings) else {
+            let allowed = spellings.keys.sorted().joined(separator: ", ")
+            context.warn(
+                "\(path).\(name) \"\(text)\" is not one of: \(allowed); the value is left out (the field is "
+                    + "informational)", at: position)
+            return nil
+        }
+        return value
+    }
+
+    private static func lookUp<Value>(_ text: String, in spellings: [String: Value]) -> Value? {
+        if let value = spellings[text] { return value }
+        for (spelling, value) in spellings where spelling.caseInsensitiveCompare(text) == .orderedSame {
+            return value
+        }
+        return nil
+    }
+
+    /// A payment method: any name, normalised (``PortBooksCore/Payment/Method/normalised(_:)``).
+    func paymentMethod(_ name: String) -> Payment.Method? {
+        guard let (text, _) = scalar(name, required: false) else { return nil }
+        return Payment.Method.normalised(text)
+    }
+
     /// The items of an array field; in XML, the child elements of the wrapper element.
-    func array(_ name: String, required: Bool) -> [SourceNode] {
+    /// `required`: the field must be there and hold at least one item; `nonEmpty` false lets a
+    /// required array be empty (a charge set's `pricing`: an empty one is a problem of the
+    /// invoice, found by the mapper, not of the file).
+    func array(_ name: String, required: Bool, nonEmpty: Bool = true) -> [SourceNode] {
         guard let value = required ? requiredNode(name) : optionalNode(name) else { return [] }
         let items: [SourceNode]
         switch value.value {
@@ -222,7 +325,7 @@ struct ObjectScope {
             context.report(.wrongType, "\(path).\(name) must be an array, found \(value.typeName)", at: value.position)
             return []
         }
-        if required && items.isEmpty {
+        if required && nonEmpty && items.isEmpty {
             context.report(.missingField, "\(path).\(name) must hold at least one item", at: value.position)
         }
         return items
@@ -255,8 +358,13 @@ struct ObjectScope {
         if index == bytes.count { return !requireTime }
         if bytes[index] == UInt8(ascii: "Z") { return index + 1 == bytes.count }
         if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-            return bytes.count == index + 6 && digits(index + 1..<index + 3) && bytes[index + 3] == 58
-                && digits(index + 4..<index + 6)
+            // ±hh:mm, and the ISO 8601 basic forms ±hhmm and ±hh that JavaScript and Java write.
+            switch bytes.count - index {
+            case 6: return digits(index + 1..<index + 3) && bytes[index + 3] == 58 && digits(index + 4..<index + 6)
+            case 5: return digits(index + 1..<index + 5)
+            case 3: return digits(index + 1..<index + 3)
+            default: return false
+            }
         }
         return false
     }

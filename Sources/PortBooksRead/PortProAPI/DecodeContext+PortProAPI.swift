@@ -120,9 +120,11 @@ extension DecodeContext {
         let finalAmount = scope.amount("finalAmount", required: true)
         let charge = Charge(
             id: scope.optionalID("_id"), name: name ?? "", chargeType: scope.text("chargeType"),
-            description: scope.text("description"), unit: scope.amount("unit"),
-            perType: scope.choice("perType", Charge.PerType.spellings), chargePerUnit: scope.amount("chargePerUnit"),
-            freeUnits: scope.amount("freeUnits") ?? scope.amount("freeDays"), amount: scope.amount("amount"),
+            description: scope.text("description"), unit: scope.informationalNumber("unit"),
+            perType: scope.informationalChoice("perType", Charge.PerType.spellings),
+            chargePerUnit: scope.informationalNumber("chargePerUnit"),
+            freeUnits: scope.informationalNumber("freeUnits") ?? scope.informationalNumber("freeDays"),
+            amount: scope.informationalNumber("amount"),
             finalAmount: finalAmount ?? 0, glCode: scope.text("glCode"))
         guard name != nil, finalAmount != nil else { return nil }
         return charge
@@ -133,7 +135,7 @@ extension DecodeContext {
     /// object `{_id, name, label}`; the first pick-up and delivery times give the days.
     private func load(fromEnvelope scope: ObjectScope) -> Load? {
         let load = Load(
-            typeOfLoad: scope.choice("type_of_load", DecodeContext.loadTypes),
+            typeOfLoad: scope.informationalChoice("type_of_load", DecodeContext.loadTypes),
             containerNo: scope.containerNumber("containerNo"), containerSize: scope.lookup("containerSize"),
             containerType: scope.lookup("containerType"), chassisNo: scope.text("chassisNo"),
             sealNo: scope.text("sealNo"), bookingNo: scope.text("bookingNo"),
@@ -151,7 +153,7 @@ extension DecodeContext {
         guard let first = scope.array(array, required: false).first,
             let item = self.scope(first, path: scope.fieldPath.child(array, index: 0))
         else { return nil }
-        return item.day(field)
+        return item.informationalDay(field)
     }
 
     /// A customer of `GET /v1/customer` (or `/v1/customer/{id}`): the full profile. `email`

@@ -89,6 +89,9 @@ public enum DiagnosticCode: String, Hashable, Sendable, CaseIterable {
     /// A control character (NUL, ESC, …) in a text field, or a line break or tab in a
     /// one-line field (``TextCharacters``).
     case controlCharacter = "control-character"
+    /// A warning: a value of an informational field (docs/FORMAT.md) that is not what the
+    /// format describes was left out; the record goes on.
+    case informationalValue = "informational-value"
 }
 
 /// Collects diagnostics while a run goes on; keeps the first `limit` and counts the rest.

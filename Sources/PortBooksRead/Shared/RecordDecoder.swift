@@ -30,7 +30,7 @@ public struct RecordDecoder: Sendable {
         case .creditMemo: record = context.creditMemo(node, path: path).map(ExportRecord.creditMemo)
         }
         for diagnostic in context.diagnostics { diagnostics.append(diagnostic) }
-        return context.diagnostics.isEmpty ? record : nil
+        return context.diagnostics.contains(where: { $0.severity == .error }) ? nil : record
     }
 }
 
@@ -48,6 +48,14 @@ final class DecodeContext {
     func report(_ code: DiagnosticCode, _ message: String, at position: SourcePosition) {
         diagnostics.append(
             Diagnostic(file: file, line: position.line, column: position.column, code: code, message: message))
+    }
+
+    /// A value of an informational field that was left out or changed: said, never blocking.
+    func warn(_ message: String, at position: SourcePosition) {
+        diagnostics.append(
+            Diagnostic(
+                file: file, line: position.line, column: position.column, severity: .warning,
+                code: .informationalValue, message: message))
     }
 
     /// An object's fields, or `nil` (reported) when the node is not an object.
@@ -70,7 +78,12 @@ final class DecodeContext {
     func customer(_ node: SourceNode, path: FieldPath, lookups: Bool = false) -> Customer? {
         guard let scope = scope(node, path: path) else { return nil }
         let id = scope.id("_id")
-        let name = scope.text("company_name", required: true, maxLength: 500, multiline: true)
+        // A name of only spaces (or an empty one) is read as empty: the customer mapper makes it
+        // the customer's problem (invalid-display-name), not the file's. A missing name is an error.
+        let name =
+            scope.optionalNode("company_name") == nil
+            ? scope.text("company_name", required: true)
+            : scope.text("company_name", maxLength: 500, multiline: true) ?? ""
         var terms: Customer.PaymentTerms?
         if let termsNode = scope.optionalNode("defaultPaymentTerms"),
             let termsScope = self.scope(termsNode, path: path.child("defaultPaymentTerms"))
@@ -135,7 +148,7 @@ final class DecodeContext {
             load = self.load(loadNode, path: path.child("load"))
         }
         var charges: [Charge] = []
-        for (index, chargeNode) in scope.array("pricing", required: true).enumerated() {
+        for (index, chargeNode) in scope.array("pricing", required: true, nonEmpty: false).enumerated() {
             if let charge = self.charge(chargeNode, path: path.child("pricing", index: index)) {
                 charges.append(charge)
             }
@@ -152,7 +165,7 @@ final class DecodeContext {
     func load(_ node: SourceNode, path: FieldPath) -> Load? {
         guard let scope = scope(node, path: path) else { return nil }
         return Load(
-            typeOfLoad: scope.choice("type_of_load", DecodeContext.loadTypes),
+            typeOfLoad: scope.informationalChoice("type_of_load", DecodeContext.loadTypes),
             containerNo: scope.containerNumber("containerNo"), containerSize: scope.text("containerSize"),
             containerType: scope.text("containerType"), chassisNo: scope.text("chassisNo"),
             sealNo: scope.text("sealNo"), bookingNo: scope.text("bookingNo"),
@@ -160,8 +173,8 @@ final class DecodeContext {
             purchaseOrderNo: scope.text("purchaseOrderNo"), callerPONo: scope.text("callerPONo"),
             shipmentNo: scope.text("shipmentNo"), secondaryReferenceNo: scope.text("secondaryReferenceNo"),
             shipperName: scope.text("shipperName"), consigneeName: scope.text("consigneeName"),
-            terminal: scope.text("terminal"), pickupDate: scope.day("pickupDate"),
-            deliveryDate: scope.day("deliveryDate"))
+            terminal: scope.text("terminal"), pickupDate: scope.informationalDay("pickupDate"),
+            deliveryDate: scope.informationalDay("deliveryDate"))
     }
 
     func charge(_ node: SourceNode, path: FieldPath) -> Charge? {
@@ -170,9 +183,11 @@ final class DecodeContext {
         let finalAmount = scope.amount("finalAmount", required: true)
         let charge = Charge(
             id: scope.optionalID("_id"), name: name ?? "", chargeType: scope.text("chargeType"),
-            description: scope.text("description", multiline: true), unit: scope.amount("unit"),
-            perType: scope.choice("perType", Charge.PerType.spellings), chargePerUnit: scope.amount("chargePerUnit"),
-            freeUnits: scope.amount("freeUnits"), amount: scope.amount("amount"), finalAmount: finalAmount ?? 0,
+            description: scope.text("description", multiline: true), unit: scope.informationalNumber("unit"),
+            perType: scope.informationalChoice("perType", Charge.PerType.spellings),
+            chargePerUnit: scope.informationalNumber("chargePerUnit"),
+            freeUnits: scope.informationalNumber("freeUnits"), amount: scope.informationalNumber("amount"),
+            finalAmount: finalAmount ?? 0,
             glCode: scope.text("glCode"))
         guard name != nil, finalAmount != nil else { return nil }
         return charge
@@ -185,7 +200,9 @@ final class DecodeContext {
         let date = scope.day("paymentDate", required: true)
         let amount = scope.amount("amount", required: true)
         var applications: [Payment.Application] = []
-        for (index, applicationNode) in scope.array("invoices", required: true).enumerated() {
+        // A payment with no applications is paid on account: QuickBooks keeps it as the
+        // customer's unapplied amount.
+        for (index, applicationNode) in scope.array("invoices", required: false).enumerated() {
             guard let application = self.scope(applicationNode, path: path.child("invoices", index: index)) else {
                 continue
             }
@@ -196,7 +213,7 @@ final class DecodeContext {
                 applications.append(Payment.Application(invoiceID: invoiceID, referenceNumber: number, amount: applied))
             }
         }
-        let method = scope.choice("paymentMethod", Payment.Method.spellings)
+        let method = scope.paymentMethod("paymentMethod")
         let referenceNo = scope.text("referenceNo")
         let notes = scope.text("notes", multiline: true)
         let status = scope.choice("status", Payment.Status.spellings)
@@ -250,10 +267,6 @@ extension ChargeSet.BillType {
 }
 
 extension Charge.PerType {
-    static let spellings = makeSpellings()
-}
-
-extension Payment.Method {
     static let spellings = makeSpellings()
 }
 

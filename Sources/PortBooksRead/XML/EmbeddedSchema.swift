@@ -112,9 +112,9 @@ enum EmbeddedSchema {
   </xs:complexType>
 
   <xs:complexType name="ChargeList">
-    <xs:annotation><xs:documentation>Charge lines, at least one. XML: &lt;pricing&gt; with &lt;charge&gt; items.</xs:documentation></xs:annotation>
+    <xs:annotation><xs:documentation>Charge lines. XML: &lt;pricing&gt; with &lt;charge&gt; items. An empty list is accepted by the reader and is a problem of its invoice (empty-pricing), not of the file.</xs:documentation></xs:annotation>
     <xs:sequence>
-      <xs:element name="charge" type="pe:Charge" minOccurs="1" maxOccurs="unbounded">
+      <xs:element name="charge" type="pe:Charge" minOccurs="0" maxOccurs="unbounded">
         <xs:annotation><xs:documentation>One charge line of a charge set.</xs:documentation></xs:annotation>
       </xs:element>
     </xs:sequence>
@@ -122,9 +122,9 @@ enum EmbeddedSchema {
   </xs:complexType>
 
   <xs:complexType name="ApplicationList">
-    <xs:annotation><xs:documentation>The invoices the payment applies to, at least one. XML: &lt;invoices&gt; with &lt;invoice&gt; items.</xs:documentation></xs:annotation>
+    <xs:annotation><xs:documentation>The invoices the payment applies to; none for a payment on account. XML: &lt;invoices&gt; with &lt;invoice&gt; items.</xs:documentation></xs:annotation>
     <xs:sequence>
-      <xs:element name="invoice" type="pe:Application" minOccurs="1" maxOccurs="unbounded">
+      <xs:element name="invoice" type="pe:Application" minOccurs="0" maxOccurs="unbounded">
         <xs:annotation><xs:documentation>The part of a payment applied to one invoice.</xs:documentation></xs:annotation>
       </xs:element>
     </xs:sequence>
@@ -257,10 +257,10 @@ enum EmbeddedSchema {
       <xs:element name="notes" type="pe:Text" minOccurs="0">
         <xs:annotation><xs:documentation>Note printed on the invoice.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="createdAt" type="pe:Timestamp" minOccurs="0">
+      <xs:element name="createdAt" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>When PortPro created the invoice.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="updatedAt" type="pe:Timestamp" minOccurs="0">
+      <xs:element name="updatedAt" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>When PortPro last changed the invoice.</xs:documentation></xs:annotation>
       </xs:element>
       <xs:element name="chargeSets" type="pe:ChargeSetList">
@@ -303,10 +303,10 @@ enum EmbeddedSchema {
   <xs:complexType name="Load">
     <xs:annotation><xs:documentation>Details of the load a charge set bills; every field optional.</xs:documentation></xs:annotation>
     <xs:sequence>
-      <xs:element name="type_of_load" type="pe:LoadType" minOccurs="0">
+      <xs:element name="type_of_load" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>IMPORT, EXPORT or ROAD (empty means not given).</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="containerNo" type="pe:ContainerNumber" minOccurs="0">
+      <xs:element name="containerNo" type="pe:Text" minOccurs="0">
         <xs:annotation><xs:documentation>Container number, ISO 6346 (owner code, category U/J/Z, 6-digit serial, check digit); empty means not given.</xs:documentation></xs:annotation>
       </xs:element>
       <xs:element name="containerSize" type="pe:Text" minOccurs="0">
@@ -351,10 +351,10 @@ enum EmbeddedSchema {
       <xs:element name="terminal" type="pe:Text" minOccurs="0">
         <xs:annotation><xs:documentation>Branch / port terminal.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="pickupDate" type="pe:Day" minOccurs="0">
+      <xs:element name="pickupDate" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>Day the container was picked up.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="deliveryDate" type="pe:Day" minOccurs="0">
+      <xs:element name="deliveryDate" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>Day the load was delivered.</xs:documentation></xs:annotation>
       </xs:element>
       <xs:any namespace="##other" processContents="lax" minOccurs="0" maxOccurs="unbounded"/>
@@ -377,19 +377,19 @@ enum EmbeddedSchema {
       <xs:element name="description" type="pe:Text" minOccurs="0">
         <xs:annotation><xs:documentation>Free text about the charge.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="unit" type="pe:Quantity" minOccurs="0">
+      <xs:element name="unit" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>Quantity billed (days, hours, miles, stops, or the base of a percentage); default 1.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="perType" type="pe:PerType" minOccurs="0">
+      <xs:element name="perType" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>Unit of measure.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="chargePerUnit" type="pe:Amount" minOccurs="0">
+      <xs:element name="chargePerUnit" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>Rate per unit (a fraction such as 0.28 for a percentage charge).</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="freeUnits" type="pe:Quantity" minOccurs="0">
+      <xs:element name="freeUnits" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>Free days or hours before billing starts.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="amount" type="pe:Amount" minOccurs="0">
+      <xs:element name="amount" type="pe:InformationalText" minOccurs="0">
         <xs:annotation><xs:documentation>PortPro's amount (a number on PortPro's wire).</xs:documentation></xs:annotation>
       </xs:element>
       <xs:element name="finalAmount" type="pe:Amount">
@@ -418,7 +418,7 @@ enum EmbeddedSchema {
       <xs:element name="amount" type="pe:Amount">
         <xs:annotation><xs:documentation>Total received; at least the sum of the applications (what is left is the customer's unapplied credit).</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="paymentMethod" type="pe:PaymentMethod" minOccurs="0">
+      <xs:element name="paymentMethod" type="pe:Text" minOccurs="0">
         <xs:annotation><xs:documentation>Payment method.</xs:documentation></xs:annotation>
       </xs:element>
       <xs:element name="referenceNo" type="pe:Text" minOccurs="0">
@@ -430,8 +430,8 @@ enum EmbeddedSchema {
       <xs:element name="status" type="pe:PaymentStatus" minOccurs="0">
         <xs:annotation><xs:documentation>VOIDED when PortPro voided (deleted) the payment; absent otherwise.</xs:documentation></xs:annotation>
       </xs:element>
-      <xs:element name="invoices" type="pe:ApplicationList">
-        <xs:annotation><xs:documentation>The invoices the payment applies to, at least one. XML: &lt;invoices&gt; with &lt;invoice&gt; items.</xs:documentation></xs:annotation>
+      <xs:element name="invoices" type="pe:ApplicationList" minOccurs="0">
+        <xs:annotation><xs:documentation>The invoices the payment applies to; missing or empty for a payment on account (the whole amount stays the customer's unapplied credit). XML: &lt;invoices&gt; with &lt;invoice&gt; items.</xs:documentation></xs:annotation>
       </xs:element>
       <xs:any namespace="##other" processContents="lax" minOccurs="0" maxOccurs="unbounded"/>
     </xs:sequence>
@@ -520,8 +520,8 @@ enum EmbeddedSchema {
   </xs:simpleType>
 
   <xs:simpleType name="Id">
-    <xs:annotation><xs:documentation>A PortPro identifier: 1 to 64 characters of A-Z a-z 0-9 _ . : -</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
+    <xs:annotation><xs:documentation>A PortPro identifier: 1 to 64 characters of A-Z a-z 0-9 _ . : - (whitespace around it is not part of it).</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:token">
       <xs:pattern value="[A-Za-z0-9_.:\-]{1,64}"/>
     </xs:restriction>
   </xs:simpleType>
@@ -532,24 +532,29 @@ enum EmbeddedSchema {
     </xs:restriction>
   </xs:simpleType>
 
-  <xs:simpleType name="NonEmptyText">
-    <xs:annotation><xs:documentation>Text that must not be empty.</xs:documentation></xs:annotation>
+  <xs:simpleType name="InformationalText">
+    <xs:annotation><xs:documentation>An informational field (docs/FORMAT.md "Informational fields"): the reader takes what it can use of the value (a number with float artifacts, a timestamp, a unit of measure or load type in any case) and leaves out, with a warning, a value it cannot; such a value never blocks its record.</xs:documentation></xs:annotation>
     <xs:restriction base="xs:string">
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="NonEmptyText">
+    <xs:annotation><xs:documentation>Text that must not be empty; whitespace around it is not part of it, so a value of only spaces is empty.</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:token">
       <xs:minLength value="1"/>
     </xs:restriction>
   </xs:simpleType>
 
   <xs:simpleType name="CompanyName">
-    <xs:annotation><xs:documentation>Customer name (becomes the QuickBooks DisplayName); non-empty, at most 500 characters.</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:minLength value="1"/>
+    <xs:annotation><xs:documentation>Customer name (becomes the QuickBooks DisplayName), at most 500 characters; an empty name (or one of only spaces) is a problem of the customer (invalid-display-name), not of the file.</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:token">
       <xs:maxLength value="500"/>
     </xs:restriction>
   </xs:simpleType>
 
   <xs:simpleType name="Amount">
     <xs:annotation><xs:documentation>A decimal amount such as 300 or 300.00 (up to 13 integer and 6 fraction digits), read as a decimal.</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
+    <xs:restriction base="xs:token">
       <xs:pattern value="-?[0-9]{1,13}(\.[0-9]{1,6})?"/>
     </xs:restriction>
   </xs:simpleType>
@@ -566,40 +571,23 @@ enum EmbeddedSchema {
   </xs:simpleType>
 
   <xs:simpleType name="Day">
-    <xs:annotation><xs:documentation>A calendar day YYYY-MM-DD, optionally followed by a time and zone (2026-08-01T00:00:00Z); the date part is the day, never shifted by the zone.</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:pattern value="[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+\-]([01][0-9]|2[0-3]):[0-5][0-9]))?"/>
+    <xs:annotation><xs:documentation>A calendar day YYYY-MM-DD, optionally followed by a time and zone (2026-08-01T00:00:00Z; the zone also as +0000 or +00); the date part is the day, never shifted by the zone.</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:token">
+      <xs:pattern value="[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+\-]([01][0-9]|2[0-3])(:?[0-5][0-9])?))?"/>
     </xs:restriction>
   </xs:simpleType>
 
   <xs:simpleType name="Timestamp">
-    <xs:annotation><xs:documentation>An instant: YYYY-MM-DDThh:mm:ss[.fff] followed by Z or an offset +hh:mm / -hh:mm.</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:pattern value="[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+\-]([01][0-9]|2[0-3]):[0-5][0-9])"/>
+    <xs:annotation><xs:documentation>An instant: YYYY-MM-DDThh:mm:ss[.fff] followed by Z or an offset +hh:mm / -hh:mm (also +hhmm or +hh).</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:token">
+      <xs:pattern value="[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+\-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)"/>
     </xs:restriction>
   </xs:simpleType>
 
   <xs:simpleType name="CurrencyCode">
-    <xs:annotation><xs:documentation>ISO 4217 currency code such as USD or CAD; empty means not given.</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:pattern value="([A-Z]{3})?"/>
-    </xs:restriction>
-  </xs:simpleType>
-
-  <xs:simpleType name="ContainerNumber">
-    <xs:annotation><xs:documentation>Container number, ISO 6346 (owner code, category U/J/Z, 6-digit serial, check digit); empty means not given.</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:pattern value="([A-Z]{3}[UJZ][0-9]{7})?"/>
-    </xs:restriction>
-  </xs:simpleType>
-
-  <xs:simpleType name="LoadType">
-    <xs:annotation><xs:documentation>IMPORT, EXPORT or ROAD (empty means not given).</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:enumeration value="IMPORT"/>
-      <xs:enumeration value="EXPORT"/>
-      <xs:enumeration value="ROAD"/>
-      <xs:enumeration value=""/>
+    <xs:annotation><xs:documentation>ISO 4217 currency code such as USD or CAD, in any case (usd is read as USD); empty means not given.</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:token">
+      <xs:pattern value="([A-Za-z]{3})?"/>
     </xs:restriction>
   </xs:simpleType>
 
@@ -619,31 +607,6 @@ enum EmbeddedSchema {
     <xs:restriction base="xs:string">
       <xs:enumeration value="MAIN"/>
       <xs:enumeration value="SUB_BILL"/>
-    </xs:restriction>
-  </xs:simpleType>
-
-  <xs:simpleType name="PerType">
-    <xs:annotation><xs:documentation>Unit of measure of a charge (PortBooks' name; PortPro's rate engine calls it unitOfMeasure).</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:enumeration value="fixed"/>
-      <xs:enumeration value="perday"/>
-      <xs:enumeration value="perhour"/>
-      <xs:enumeration value="permile"/>
-      <xs:enumeration value="perstop"/>
-      <xs:enumeration value="percentage"/>
-      <xs:enumeration value="perunit"/>
-    </xs:restriction>
-  </xs:simpleType>
-
-  <xs:simpleType name="PaymentMethod">
-    <xs:annotation><xs:documentation>How a payment was received.</xs:documentation></xs:annotation>
-    <xs:restriction base="xs:string">
-      <xs:enumeration value="CHECK"/>
-      <xs:enumeration value="ACH"/>
-      <xs:enumeration value="WIRE"/>
-      <xs:enumeration value="CREDIT_CARD"/>
-      <xs:enumeration value="CASH"/>
-      <xs:enumeration value="OTHER"/>
     </xs:restriction>
   </xs:simpleType>
 

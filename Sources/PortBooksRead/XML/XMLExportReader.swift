@@ -228,7 +228,19 @@ struct XMLRecordWalker {
                 report(&result, .syntax, "the XML is not well-formed", at: currentPosition())
             }
         }
-        if status == -1, !rootClosed,
+        if status == -1, !rootClosed, let last = sink.issues.max(by: { $0.line < $1.line }),
+            input?.endsInsideMarkup == true
+        {
+            // A file cut off inside a tag or a value (a writer that paused, a copy that stopped)
+            // makes libxml2 say "expected '>'" or, with the XSD, "Element 'referenc' is not
+            // expected" on its last line: that is a truncated file, and says so, so that the
+            // drop folder can wait for the rest of it (DropFolder "grace").
+            sink.issues.removeAll { $0.line >= last.line }
+            sink.issues.append(
+                XMLIssue(
+                    domain: 0, code: Int32(XML_ERR_TAG_NOT_FINISHED.rawValue), line: last.line,
+                    column: last.column, message: "the file ends inside a tag or a value"))
+        } else if status == -1, !rootClosed,
             let index = sink.issues.firstIndex(where: {
                 $0.code == Int32(XML_ERR_DOCUMENT_END.rawValue) || $0.code == Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
             })

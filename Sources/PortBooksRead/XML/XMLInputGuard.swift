@@ -27,7 +27,16 @@ final class XMLInputGuard {
     /// Why and where the read was stopped; `nil` while the input is acceptable.
     private(set) var stopped: (position: SourcePosition, code: DiagnosticCode, message: String)?
 
+    /// Whether the whole file was read and it stops inside a tag, comment or other markup
+    /// (`<referenc`, `<amount`): a file cut off, not one with a syntax error.
+    var endsInsideMarkup: Bool {
+        guard reachedEnd else { return false }
+        if case .text = state { return false }
+        return true
+    }
+
     private let descriptor: Int32
+    private var reachedEnd = false
     private var state = State.text
     /// Bytes of text of the current element; of the current piece of markup.
     private var textRun = 0
@@ -81,7 +90,10 @@ final class XMLInputGuard {
         repeat {
             count = read(descriptor, buffer, length)
         } while count < 0 && errno == EINTR
-        guard count > 0 else { return Int32(count) }
+        guard count > 0 else {
+            if count == 0 { reachedEnd = true }
+            return Int32(count)
+        }
         let bytes = UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
         for index in 0..<count {
             scan(bytes[index])

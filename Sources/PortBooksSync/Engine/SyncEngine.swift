@@ -66,6 +66,9 @@ public final class SyncEngine {
         public var files: [String]?
         /// Seconds a drop file must be unchanged before it is taken.
         public var settleTime: TimeInterval = 2
+        /// Seconds a drop file that ends early waits in `inbox/` after its last change before it
+        /// is refused (``PortBooksStage/DropFolder/graceTime``).
+        public var graceTime: TimeInterval = 300
         public var command = "sync"
 
         public init(files: [String]? = nil, command: String = "sync") {
@@ -152,14 +155,20 @@ public final class SyncEngine {
                 results: results
             ) { try client() }
         }
-        let stager = Stager(
+        var stager = Stager(
             ledger: ledger, runID: runID, results: results, memo: memo, movesFiles: !rehearsal, logger: logger)
+        stager.mappedPaymentMethods = Set(settings.payments.methods.keys)
         if let files = options.files {
             for file in files { try stager.stageNamedFile(URL(fileURLWithPath: file), progress: progress) }
         } else if hasFolders {
             let drop = DropFolder(
                 inbox: folders.inbox, archive: folders.archive, rejected: folders.rejected,
-                settleTime: options.settleTime)
+                settleTime: options.settleTime, graceTime: options.graceTime)
+            if !rehearsal {
+                for name in try drop.reclaimChangedRejections() {
+                    logger.info("\(escaping: name) changed in rejected/ after it was refused: taken again")
+                }
+            }
             for file in try drop.takeStableFiles() { try stager.stageDropFile(file, folder: drop, progress: progress) }
         }
         if settings.sync.isEnabled(.creditMemo) && settings.sync.isEnabled(.payment) {

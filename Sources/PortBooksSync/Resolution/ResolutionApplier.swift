@@ -108,6 +108,7 @@ private struct SecondPass {
             if let check = survey.quickBooks[row.line] {
                 entry.syncToken = check.syncToken
                 entry.message = check.message
+                entry.forcedOver = check.forcedOver
                 if let rejection = check.rejection { entry.reject(rejection) }
             } else {
                 entry.reject("not checked with QuickBooks; run the file again")

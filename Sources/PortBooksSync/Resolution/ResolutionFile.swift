@@ -22,10 +22,14 @@ public struct ResolutionFile: Sendable {
         public var action: String
         public var newQBID: String
         public var note: String
+        /// The row's `force` cell says yes: a `set-qb-id` that QuickBooks' object does not match
+        /// (another number, customer or company) is linked anyway, as `resolve --force` would,
+        /// and the audit log says so. Files without the column never force.
+        public var force: Bool
 
         public init(
             line: Int, entity: String, portproID: String, number: String = "", qbID: String = "", action: String,
-            newQBID: String = "", note: String = ""
+            newQBID: String = "", note: String = "", force: Bool = false
         ) {
             self.line = line
             self.entity = entity
@@ -35,6 +39,7 @@ public struct ResolutionFile: Sendable {
             self.action = action
             self.newQBID = newQBID
             self.note = note
+            self.force = force
         }
 
         /// Whether the accountant asked for anything on this row.
@@ -135,6 +140,7 @@ public struct ResolutionFile: Sendable {
         case "qbid", "quickbooks_id": return "qb_id"
         case "newqbid", "new_quickbooks_id": return "new_qb_id"
         case "notes", "comment", "comments": return "note"
+        case "forced", "force_link": return "force"
         default: return key
         }
     }
@@ -225,8 +231,12 @@ struct ResolutionColumns: Sendable {
         return ResolutionFile.Row(
             line: line, entity: cell("entity"), portproID: cell("portpro_id"), number: cell("number"),
             qbID: cell("qb_id"), action: cell("action"), newQBID: cell("new_qb_id"),
-            note: index["note"].flatMap { cells.indices.contains($0) ? cells[$0] : nil } ?? "")
+            note: index["note"].flatMap { cells.indices.contains($0) ? cells[$0] : nil } ?? "",
+            force: Self.yes.contains(cell("force").lowercased()))
     }
+
+    /// What a spreadsheet's `force` cell holds when it means yes.
+    static let yes: Set<String> = ["yes", "y", "true", "1", "x", "force", "wahr", "oui", "ja", "sí", "si"]
 }
 
 /// A file's size and modification time: what tells that it changed between two readings.

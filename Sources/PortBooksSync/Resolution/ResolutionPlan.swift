@@ -21,6 +21,8 @@ public enum ResolutionPlan {
         public var syncToken: String?
         /// How the row was matched or what it will do (e.g. "matched by number").
         public var message: String = ""
+        /// What a forced `set-qb-id` was linked in spite of (kept in the audit log's note).
+        public var forcedOver: String?
 
         public var isIgnored: Bool { !row.hasAction }
         public var isRejected: Bool { problem != nil }
@@ -44,6 +46,8 @@ public struct ResolutionSurvey: Sendable {
         var rejection: String?
         var syncToken: String?
         var message: String
+        /// What a forced link overrode, for the audit log.
+        var forcedOver: String?
     }
 
     /// A row with an action, as far as repeated records need it. The cells it keeps are clipped

@@ -67,7 +67,10 @@ public struct ResolutionPlanner: Sendable {
                 survey.quickBooks[row.line] = ResolutionSurvey.QuickBooksCheck(
                     rejection: entry.problem.map { DisplayText.clipped($0, to: ResolutionOutcome.keptMessageLength) },
                     syncToken: entry.syncToken,
-                    message: DisplayText.clipped(entry.message, to: ResolutionOutcome.keptMessageLength))
+                    message: DisplayText.clipped(entry.message, to: ResolutionOutcome.keptMessageLength),
+                    forcedOver: entry.forcedOver.map {
+                        DisplayText.clipped($0, to: ResolutionOutcome.keptMessageLength)
+                    })
             }
             if entry.isRejected { survey.rejectedRows += 1 }
         }
@@ -290,10 +293,14 @@ public struct ResolutionPlanner: Sendable {
         entry.message = Self.describe(object, entity: entity.name)
         if !mismatches.isEmpty {
             let text = "QuickBooks \(entity.name) \(newID): " + mismatches.joined(separator: "; ")
-            if force {
-                entry.message += "; linked with --force although " + text
+            if force || entry.row.force {
+                let how = entry.row.force ? "the row's force column" : "--force"
+                entry.message += "; linked with \(how) although " + text
+                entry.forcedOver = "forced (\(how)) although " + text
             } else {
-                entry.reject(text + " (use --force to link it anyway)")
+                entry.reject(
+                    text + " (to link it anyway, write yes in this row's force column — add the column if the file "
+                        + "has none — or use resolve --force)")
                 return
             }
         }
@@ -371,9 +378,10 @@ public struct ResolutionPlanner: Sendable {
         case .markPaid: return .paidOutside(id: record.id, note: note, source: source)
         case .removeQBID: return .removeQBID(id: record.id, note: note, source: source)
         case .setQBID:
+            let audited = entry.forcedOver.map { note.isEmpty ? $0 : "\(note) — \($0)" } ?? note
             return .setQBID(
                 id: record.id, qbID: entry.row.newQBID, syncToken: entry.syncToken,
-                note: note, source: source)
+                note: audited, source: source)
         }
     }
 
