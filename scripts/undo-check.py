@@ -192,10 +192,13 @@ def later_creates(ledger, run_id):
 
 
 def reversals_by_undo(ledger, run_id):
-    """The reversals the undo of `run_id` wrote (the run's writes and later payments on them)."""
+    """The reversals the undo of `run_id` wrote (the run's writes and later payments on them):
+    those it recorded, and those a killed undo sent and the next found done (`gone`, with the
+    killed one's intent noted)."""
     with sqlite3.connect(ledger) as db:
         return db.execute(
-            "SELECT COUNT(*) FROM run_writes WHERE undo_result IN ('deleted', 'voided', 'deactivated', 'restored') "
+            "SELECT COUNT(*) FROM run_writes WHERE (undo_result IN ('deleted', 'voided', 'deactivated', 'restored') "
+            "OR (undo_result = 'gone' AND undo_intent IS NOT NULL)) "
             "AND undo_run_id IN (SELECT id FROM runs WHERE command = ?)", (f"undo {run_id}",)).fetchone()[0]
 
 
