@@ -112,7 +112,11 @@ struct Undo: AsyncParsableCommand {
             summary.dryRun
                 ? "Dry run of undo \(escaping: undone): nothing was changed"
                 : "Run \(summary.runID): undo of \(escaping: undone)")
-        if summary.plan.count == 0 { Terminal.standardOutput("  nothing to undo") }
+        if summary.plan.count == 0 {
+            Terminal.standardOutput(
+                "  nothing to undo: everything the run wrote is undone, it wrote nothing to QuickBooks, or it ran "
+                    + "before PortBooks kept an undo journal")
+        }
         for kind in RecordKind.allCases.sorted() {
             guard let operations = summary.plan.tallies[kind], !operations.isEmpty else { continue }
             let parts = PlanSummary.operationOrder.compactMap { operation -> String? in

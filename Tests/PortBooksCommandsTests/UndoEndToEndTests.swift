@@ -166,8 +166,18 @@ struct UndoEndToEndTests {
         #expect(status.contains("partly undone by \(undoRun)"), "\(status)")
 
         // Again: only the two are left, nothing else is sent.
+        let writesBefore = try sandbox.stats()["writes"] as? Int
         let again = try portbooks(project, ["undo", runID])
         #expect(again.status == 3)
+        #expect(try sandbox.stats()["writes"] as? Int == writesBefore)
+        // An undo is not undone; an unknown run is an error; --only takes known kinds.
+        let ofUndo = try portbooks(project, ["undo", undoRun])
+        #expect(ofUndo.status == 1)
+        #expect(ofUndo.stderr.contains("is itself an undo"), "\(ofUndo.stderr)")
+        let unknown = try portbooks(project, ["undo", "20990101T000000Z-0000"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("the ledger has no run 20990101T000000Z-0000"), "\(unknown.stderr)")
+        #expect(try portbooks(project, ["undo", runID, "--only", "vendors"]).status == 64)
         // --force: the edited invoice is deleted; the paid one cannot be (QuickBooks refuses while
         // the payment is applied, and refuses the void too), so it stays, reported.
         let forced = try portbooks(project, ["undo", runID, "--force"])

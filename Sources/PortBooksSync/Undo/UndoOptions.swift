@@ -24,7 +24,6 @@ public struct UndoOptions: Sendable {
 public enum UndoError: Error, Sendable, CustomStringConvertible {
     case noSuchRun(String)
     case undoOfUndo(String)
-    case stillRunning(String)
 
     public var description: String {
         switch self {
@@ -32,8 +31,6 @@ public enum UndoError: Error, Sendable, CustomStringConvertible {
             "the ledger has no run \(id) (`portbooks status` lists the last runs; reports/runs/ holds their folders)"
         case .undoOfUndo(let id):
             "run \(id) is itself an undo; an undo is not undone — a sync recreates what it removed"
-        case .stillRunning(let id):
-            "run \(id) is the undo itself"
         }
     }
 }
