@@ -80,12 +80,32 @@ final class UndoRun {
         // Payments applied to the documents this undo deletes: the run's own, later runs' (undone
         // with the document, which QuickBooks does not delete while they are applied), or others.
         let ownPayments = Set(open.filter { $0.kind == .payment }.map(\.qbID))
-        var appliedTo: [String: [String]] = [:]  // document Id → payment Ids
+        // Keyed by `kind:Id` (QuickBooks numbers each entity on its own).
+        func key(_ kind: RecordKind, _ qbID: String) -> String { "\(kind.rawValue):\(qbID)" }
+        var appliedTo: [String: [String]] = [:]  // document → payment Ids
         for write in open where write.operation == .create && (write.kind == .invoice || write.kind == .creditMemo) {
             guard let object = current[write.kind]?[write.qbID] else { continue }
-            appliedTo[write.qbID] = (object["LinkedTxn"]?.arrayValue ?? []).filter {
+            appliedTo[key(write.kind, write.qbID)] = (object["LinkedTxn"]?.arrayValue ?? []).filter {
                 $0["TxnType"]?.stringValue == "Payment"
             }.compactMap { $0["TxnId"]?.stringValue }
+        }
+        // A credit memo's applications are zero-total payments staged as `credit-application:<id>`
+        // (QuickBooks lists them on the invoice, not on the credit memo): found in the ledger.
+        let memos = open.filter { $0.operation == .create && $0.kind == .creditMemo }
+        if !memos.isEmpty {
+            let applications = try ledger.records(
+                kind: .payment, portproIDs: memos.map { "credit-application:\($0.portproID)" })
+            // Only applications PortBooks created and no undo removed are still applied.
+            let created = Set(
+                try ledger.openCreates(kind: .payment, qbIDs: applications.compactMap(\.qbID)).map(\.qbID))
+            for memo in memos {
+                guard
+                    let qbID = applications.first(where: { $0.portproID == "credit-application:\(memo.portproID)" })?
+                        .qbID, created.contains(qbID) || ownPayments.contains(qbID)
+                else { continue }
+                let memoKey = key(.creditMemo, memo.qbID)
+                if !(appliedTo[memoKey] ?? []).contains(qbID) { appliedTo[memoKey, default: []].append(qbID) }
+            }
         }
         var dependents: [RunWrite] = []
         if wanted.contains(.payment) {
@@ -108,10 +128,10 @@ final class UndoRun {
         }
         let restores = try await restoreChanges(open.filter { $0.operation == .update }, records: records)
         var documents: [String: String] = [:]  // payment Id → the document it hangs on, in words
-        for (document, payments) in appliedTo {
-            let write = open.first { $0.qbID == document && ($0.kind == .invoice || $0.kind == .creditMemo) }
-            let words = "\(Planner.entity(write?.kind ?? .invoice)) \(document)"
-            for payment in payments { documents[payment] = words }
+        for write in open {
+            for payment in appliedTo[key(write.kind, write.qbID)] ?? [] {
+                documents[payment] = "\(Planner.entity(write.kind)) \(write.qbID)"
+            }
         }
         var steps: [UndoStep] = []
         for write in open + dependents {
@@ -119,7 +139,7 @@ final class UndoRun {
             let isDependent = write.runID != options.runID
             let now = UndoPlanner.Now(
                 object: current[write.kind]?[write.qbID], lastWrite: lastWrites[write.kind]?[write.qbID],
-                otherPayments: (appliedTo[write.qbID] ?? []).filter { !undone.contains($0) }.sorted(),
+                otherPayments: (appliedTo[key(write.kind, write.qbID)] ?? []).filter { !undone.contains($0) }.sorted(),
                 restore: restores[write.id], dependentOf: isDependent ? documents[write.qbID] : nil)
             steps.append(planner.plan(write, record: record, now: now))
         }
@@ -129,7 +149,9 @@ final class UndoRun {
                 steps.filter { $0.write.kind == .payment && $0.operation.intent == nil && $0.operation != .unlink }
                     .map(\.write.qbID))
             for index in steps.indices where steps[index].phase == 1 && steps[index].operation.intent != nil {
-                let blocking = (appliedTo[steps[index].write.qbID] ?? []).filter { leftPayments.contains($0) }
+                let blocking = (appliedTo[key(steps[index].write.kind, steps[index].write.qbID)] ?? []).filter {
+                    leftPayments.contains($0)
+                }
                 guard !blocking.isEmpty else { continue }
                 let what = "QuickBooks \(Planner.entity(steps[index].write.kind)) \(steps[index].write.qbID)"
                 let message =
@@ -142,7 +164,8 @@ final class UndoRun {
             }
         }
         // A later run's payment is undone only with a document this undo does delete.
-        let proceeding = Set(steps.filter { $0.phase == 1 && $0.operation.intent != nil }.map(\.write.qbID))
+        let proceeding = Set(
+            steps.filter { $0.phase == 1 && $0.operation.intent != nil }.map { key($0.write.kind, $0.write.qbID) })
         steps.removeAll { step in
             step.write.runID != options.runID
                 && !appliedTo.contains { proceeding.contains($0.key) && $0.value.contains(step.write.qbID) }
