@@ -186,4 +186,83 @@ struct UndoEndToEndTests {
         #expect(!remaining.contains(editedID))
         #expect(remaining.contains(paidID))
     }
+    @Test(
+        "an invoice a later run updated is put back as it was before that run (restored, pending again); the next sync sends the update again"
+    )
+    func updateRestored() throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let source = Binary.root.appendingPathComponent("fixtures/drop-example")
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".json") {
+            try FileManager.default.copyItem(
+                at: source.appendingPathComponent(name), to: project.appendingPathComponent("inbox/\(name)"))
+        }
+        #expect(try portbooks(project, ["sync", "--settle", "0"]).status == 3)
+        func invoice(_ number: String) throws -> [String: Any] {
+            try #require(try sandbox.objects("Invoice").first { $0["DocNumber"] as? String == number })
+        }
+        func text(_ object: [String: Any]) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
+        }
+
+        // PortPro corrects one synced invoice's container number; the next sync updates it.
+        let file =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: source.appendingPathComponent("invoices-2026-11-a.json"))) as? [String: Any]
+        var invoices = try #require(file?["invoices"] as? [[String: Any]])
+        let numbers = Set(try sandbox.objects("Invoice").compactMap { $0["DocNumber"] as? String })
+        let index = try #require(
+            invoices.indices.first {
+                let number = invoices[$0]["reference_number"] as? String ?? ""
+                return numbers.contains(number) && number != "RSRE_000150"
+            })
+        let number = try #require(invoices[index]["reference_number"] as? String)
+        var sets = try #require(invoices[index]["chargeSets"] as? [[String: Any]])
+        var load = try #require(sets[0]["load"] as? [String: Any])
+        let container = try #require(load["containerNo"] as? String)
+        load["containerNo"] = "TSTU1234565"
+        sets[0]["load"] = load
+        invoices[index]["chargeSets"] = sets
+        var edited = file ?? [:]
+        edited["invoices"] = [invoices[index]]
+        edited["exportedAt"] = "2026-11-28T09:00:00Z"
+        let before = try invoice(number)
+        try JSONSerialization.data(withJSONObject: edited).write(to: project.appendingPathComponent("inbox/edit.json"))
+        let runs = project.appendingPathComponent("reports/runs")
+        let earlier = Set(try FileManager.default.contentsOfDirectory(atPath: runs.path))
+        #expect(try portbooks(project, ["sync", "--settle", "0"]).status == 3)
+        let runID = try #require(
+            Set(try FileManager.default.contentsOfDirectory(atPath: runs.path)).subtracting(earlier).first)
+        #expect(try text(try invoice(number)).contains("TSTU1234565"))
+
+        let undo = try portbooks(project, ["undo", runID])
+        #expect(undo.status == 0, "\(undo.stdout)\n\(undo.stderr)")
+        let restored = try invoice(number)
+        #expect(!(try text(restored)).contains("TSTU1234565"))
+        #expect(try text(restored).contains(container))
+        // The same lines, amounts, references and fields as before the run (QuickBooks numbers the
+        // lines of a replaced Line array anew: their Ids are not compared).
+        func lines(_ object: [String: Any]) -> [[String: Any]] {
+            (object["Line"] as? [[String: Any]] ?? []).map { $0.filter { $0.key != "Id" } }
+        }
+        #expect(try text(["m": lines(before)]) == text(["m": lines(restored)]))
+        for member in ["CustomField", "TotalAmt", "CustomerRef", "TxnDate", "DueDate", "DocNumber", "PrivateNote"] {
+            let was = try text(["m": before[member] ?? NSNull()])
+            let now = try text(["m": restored[member] ?? NSNull()])
+            #expect(was == now, "\(member): \(was) → \(now)")
+        }
+        let undoRun = try #require(
+            Set(try FileManager.default.contentsOfDirectory(atPath: runs.path)).subtracting(earlier).subtracting([runID]
+            ).first)
+        let rows = CSVLite.rows(
+            try String(
+                contentsOf: runs.appendingPathComponent(undoRun).appendingPathComponent("results-invoices.csv"),
+                encoding: .utf8))
+        #expect(rows.map { $0["outcome"] } == ["restored"])
+        #expect(rows.first?["number"] == number)
+
+        // Pending again: the next sync sends PortPro's correction once more.
+        #expect(try portbooks(project, ["sync", "--settle", "0"]).status == 3)
+        #expect(try text(try invoice(number)).contains("TSTU1234565"))
+    }
 }
