@@ -265,4 +265,44 @@ struct UndoEndToEndTests {
         #expect(try portbooks(project, ["sync", "--settle", "0"]).status == 3)
         #expect(try text(try invoice(number)).contains("TSTU1234565"))
     }
+    @Test(
+        "with [undo] documents = \"void\", the run's invoices and credit memos are voided (kept, amounts zeroed), its payments deleted"
+    )
+    func documentsVoided() throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let config = project.appendingPathComponent("portbooks.toml")
+        let settings = try String(contentsOf: config, encoding: .utf8)
+        try Data((settings + "\n[undo]\ndocuments = \"void\"\n").utf8).write(to: config)
+        let source = Binary.root.appendingPathComponent("fixtures/drop-example")
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".json") {
+            try FileManager.default.copyItem(
+                at: source.appendingPathComponent(name), to: project.appendingPathComponent("inbox/\(name)"))
+        }
+        #expect(try portbooks(project, ["sync", "--settle", "0"]).status == 3)
+        let runs = project.appendingPathComponent("reports/runs")
+        let runID = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+        let created = CSVLite.rows(
+            try String(
+                contentsOf: runs.appendingPathComponent(runID).appendingPathComponent("results-invoices.csv"),
+                encoding: .utf8)
+        ).filter { $0["outcome"] == "created" }.compactMap { $0["qb_id"] }
+        #expect(created.count > 20)
+
+        let undo = try portbooks(project, ["undo", runID])
+        #expect(undo.status == 0, "\(undo.stdout)\n\(undo.stderr)")
+        let invoices = try sandbox.objects("Invoice")
+        for id in created {
+            let invoice = try #require(invoices.first { $0["Id"] as? String == id }, "Invoice \(id) is kept")
+            #expect((invoice["TotalAmt"] as? NSNumber)?.decimalValue == 0)
+            #expect((invoice["PrivateNote"] as? String)?.hasPrefix("Voided") == true)
+        }
+        #expect(try sandbox.objects("Payment").isEmpty)
+        let undoRun = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first { $0 != runID })
+        let rows = CSVLite.rows(
+            try String(
+                contentsOf: runs.appendingPathComponent(undoRun).appendingPathComponent("results-invoices.csv"),
+                encoding: .utf8))
+        #expect(Set(rows.compactMap { $0["outcome"] }) == ["voided"])
+    }
 }
