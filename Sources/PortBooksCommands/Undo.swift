@@ -18,11 +18,13 @@ struct Undo: AsyncParsableCommand {
             --clear, they are cleared). Interrupted? Run the same command again.
 
             Examples:
-              portbooks status                                    # the last runs and their ids
-              portbooks undo 20261201T221354Z-1a2b --dry-run      # the plan: reports/dry-run/<time>/plan.csv
-              portbooks undo 20261201T221354Z-1a2b                # reverse it
+              portbooks status                        # the last runs, with their ids
+              portbooks undo 20261201T221354Z-1a2b --dry-run
+                                                      # the plan: reports/dry-run/<time>/
+              portbooks undo 20261201T221354Z-1a2b    # reverse it
               portbooks undo 20261201T221354Z-1a2b --only payments,credit-memos
-              portbooks undo 20261201T221354Z-1a2b --clear        # and never push those records again
+              portbooks undo 20261201T221354Z-1a2b --clear
+                                                      # and never push those records again
             """
     )
 
