@@ -114,6 +114,7 @@ struct Undo: AsyncParsableCommand {
             summary.dryRun
                 ? "Dry run of undo \(escaping: undone): nothing was changed"
                 : "Run \(summary.runID): undo of \(escaping: undone)")
+        for warning in summary.results.warnings { Terminal.standardOutput("  warning: \(warning)") }
         if summary.plan.count == 0 {
             Terminal.standardOutput(
                 "  nothing to undo: everything the run wrote is undone, it wrote nothing to QuickBooks, or it ran "

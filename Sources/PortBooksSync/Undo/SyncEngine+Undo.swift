@@ -25,7 +25,7 @@ extension SyncEngine {
         if run.command.hasPrefix("undo") { throw UndoError.undoOfUndo(options.runID) }
         let undoRunID = try ledger.beginRun(command: "undo \(options.runID)")
         do {
-            return try await undo(options, undoRunID: undoRunID, connect: connect)
+            return try await undo(options, undoRunID: undoRunID, finished: run.finishedAt != nil, connect: connect)
         } catch {
             if !isRehearsal {
                 try? ledger.finishRun(
@@ -35,13 +35,20 @@ extension SyncEngine {
         }
     }
 
-    private func undo(_ options: UndoOptions, undoRunID: String, connect: () throws -> QuickBooksClient)
-        async throws -> Summary
-    {
+    private func undo(
+        _ options: UndoOptions, undoRunID: String, finished: Bool, connect: () throws -> QuickBooksClient
+    ) async throws -> Summary {
         let rehearsal = isRehearsal
         var logger = logger
         logger[metadataKey: "run"] = "\(undoRunID)"
         let results = RunResults(folder: rehearsal ? nil : runFolderURL(undoRunID))
+        if !finished {
+            // Killed mid-run: a write it sent but never recorded is in no journal. The next sync
+            // finishes it (replaying those writes by requestid) and journals them as its own.
+            results.warn(
+                "run \(options.runID) did not finish (killed or crashed): what it sent but never recorded is not undone "
+                    + "here; run `portbooks sync` to finish it, then undo that sync too")
+        }
         let planFile = PlanFile(
             url: rehearsal
                 ? folders.reports.appendingPathComponent("dry-run/\(Self.timestamp())/plan.csv")
