@@ -14,6 +14,9 @@ With --kills N, the undo is killed with SIGKILL at seeded random moments (after 
 of QuickBooks writes) and restarted until it finishes: nothing may be deleted twice (QuickBooks'
 write count grows by exactly the number of reversals) and nothing left behind.
 
+With --faults, the sandbox answers some requests of the undo with a 500, and drops some answers
+after committing the write (the retry must replay, not write again).
+
 With --invoices N, the first run is `portbooks import` of a generated export of N invoices (with
 their customers, payments and credit memos) instead of the demo: a bigger undo to kill.
 
@@ -251,6 +254,9 @@ def main():
     parser.add_argument("--kills", type=int, default=0, help="SIGKILL the undo this many times")
     parser.add_argument("--invoices", type=int, default=0, help="a generated export of N invoices instead of the demo")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--faults", action="store_true",
+                        help="during the undo, the sandbox answers 5%% of requests with a 500 and drops 3%% of "
+                        "answers after committing the write")
     parser.add_argument("--out", default=None, help="folder for the project and undo-check.json")
     args = parser.parse_args()
     bench.PORTBOOKS = os.path.join(ROOT, ".build", args.build, "portbooks")
@@ -285,7 +291,12 @@ def main():
         if dry.returncode != 0:
             fail(f"the dry run exited {dry.returncode}: {dry.stdout[-2000:]}")
         writes_before = http(url + "/_sandbox/stats")["writes"]
+        if args.faults:
+            http(url + "/_sandbox/faults", "POST",
+                 json.dumps({"serverError": 0.05, "dropAfterCommit": 0.03, "seed": args.seed}))
         runs, kills, exits = undo_until_done(config, run_id, url, args.kills, random.Random(args.seed), out)
+        if args.faults:
+            http(url + "/_sandbox/faults", "POST", json.dumps({"serverError": 0, "dropAfterCommit": 0}))
         writes = http(url + "/_sandbox/stats")["writes"] - writes_before
         after = snapshot(url, realm)
         compare_to_before(before, after, created_customers, later_creates(ledger, run_id))
@@ -307,7 +318,7 @@ def main():
         if resync.returncode not in (0, 3):
             fail(f"the sync after the undo exited {resync.returncode}: {resync.stdout[-2000:]}")
         compare_meaning(meaning(end), meaning(snapshot(url, realm)))
-        summary = {"run": run_id, "writes": len(rows), "undoRuns": runs, "kills": kills, "exits": exits,
+        summary = {"run": run_id, "faults": args.faults, "writes": len(rows), "undoRuns": runs, "kills": kills, "exits": exits,
                    "quickbooksWrites": writes, "reversals": reversals, "failures": FAILURES}
         json.dump(summary, open(os.path.join(out, "undo-check.json"), "w"), indent=2)
         print(f"  {'OK' if not FAILURES else f'{len(FAILURES)} FAILURE(S)'}; project folder {folder}")

@@ -49,10 +49,10 @@ struct UndoEndToEndTests {
     }
 
     @Test(
-        "an undo killed with SIGKILL after random numbers of writes, and run again, deletes nothing twice and leaves nothing behind"
+        "an undo under server errors and dropped answers, killed with SIGKILL after random numbers of writes and run again, deletes nothing twice and leaves nothing behind"
     )
     func killedAndResumed() throws {
-        let check = try undoCheck(["--kills", "3", "--seed", "11"])
+        let check = try undoCheck(["--kills", "3", "--seed", "11", "--faults"])
         #expect(check.failures.isEmpty)
         #expect(check.kills >= 1)
         #expect(check.undoRuns == check.kills + 1)

@@ -37,7 +37,7 @@ extension UndoRun {
         for step in steps {
             guard case .delete(let qbID, let token) = step.operation, step.phase == 1,
                 case .failure(let fault)? = answers[step.write.id], fault.category == .recordProblem,
-                fault.code != "610"
+                fault.code != "610", fault.code != "no-answer"
             else { continue }
             var voiding = step
             voiding.operation = .void(qbID: qbID, syncToken: token)
