@@ -5,7 +5,7 @@ CONFIGURATION ?= debug
 ## make bench SIZE=small: the same measurements in under a minute.
 SIZE ?= full
 
-.PHONY: all deps build test lint schema-check demo bench chaos lifecycle fixtures schema clean
+.PHONY: all deps build test lint schema-check demo bench chaos undo-chaos lifecycle fixtures schema clean
 
 all: build
 
@@ -46,6 +46,14 @@ N ?= 2000
 chaos: deps
 	$(SWIFT) build -c release
 	python3 scripts/chaos.py --invoices $(N) $(CHAOS_ARGS)
+
+## portbooks undo over N generated invoices: killed KILLS times under server errors and dropped answers,
+## then QuickBooks audited against before the run, and a re-sync against after it (scripts/undo-check.py).
+UNDO_N ?= 2000
+KILLS ?= 8
+undo-chaos: deps
+	$(SWIFT) build -c release
+	python3 scripts/undo-check.py --build release --invoices $(UNDO_N) --kills $(KILLS) --faults $(UNDO_ARGS)
 
 ## PortPro billing over time (edits, voids, credit memos, part and over payments, CAD), synced after every
 ## day, QuickBooks' balances audited against PortPro's (see scripts/lifecycle.py). LIFECYCLE_ARGS=--faults

@@ -155,3 +155,17 @@ for entity in Customer Invoice Payment CreditMemo; do
 done
 echo
 echo "Reports: $demo/reports/ (problems.csv, runs/<run-id>/results-*.csv, summary.json)"
+first=$(python3 - "$demo/state/portbooks.sqlite" <<'PY'
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT id FROM runs WHERE command = 'sync' ORDER BY started_at, id LIMIT 1").fetchone()
+print(row[0] if row else "")
+PY
+)
+echo
+echo "== portbooks undo $first --dry-run: what undoing the first sync would do (nothing is changed)"
+set +e
+"$bin/portbooks" undo "$first" --config "$config" --dry-run 2>/dev/null | sed 's/^/   /'
+set -e
+echo "   (portbooks undo $first reverses it; scripts/undo-check.py runs this demo, the undo and a re-sync,"
+echo "   and checks QuickBooks after each)"

@@ -25,6 +25,12 @@ struct StatusCommand: ParsableCommand {
         let counts = try ledger.counts()
         let runs = try ledger.lastRuns(limit: 5)
         let reconnect = try ledger.value(forMeta: "reconnect_needed") == "true"
+        let undone = try ledger.undoneRuns()
+        // `undone by <undo-run>` (or `partly undone …` while some of its writes are left).
+        func undoNote(_ run: LedgerStore.Run) -> String? {
+            guard let entry = undone[run.id] else { return nil }
+            return (entry.complete ? "undone by " : "partly undone by ") + entry.undoRuns.joined(separator: ", ")
+        }
         if json {
             var object: [String: Any] = [:]
             object["counts"] = Dictionary(
@@ -32,7 +38,11 @@ struct StatusCommand: ParsableCommand {
                     (kind.rawValue, Dictionary(uniqueKeysWithValues: states.map { ($0.key.rawValue, $0.value) }))
                 })
             object["reconnectNeeded"] = reconnect
-            object["runs"] = runs.map { ["id": $0.id, "command": $0.command, "status": $0.status ?? ""] }
+            object["runs"] = runs.map { run -> [String: Any] in
+                var entry: [String: Any] = ["id": run.id, "command": run.command, "status": run.status ?? ""]
+                if let note = undoNote(run) { entry["undo"] = note }
+                return entry
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
             return
@@ -52,7 +62,9 @@ struct StatusCommand: ParsableCommand {
             Terminal.standardOutput("")
             Terminal.standardOutput("last runs:")
             for run in runs {
-                Terminal.standardOutput("  \(run.id)  \(run.command)  \(run.status ?? "running or interrupted")")
+                let note = undoNote(run).map { "  (\($0))" } ?? ""
+                Terminal.standardOutput(
+                    "  \(run.id)  \(run.command)  \(run.status ?? "running or interrupted")\(note)")
             }
         }
     }

@@ -180,6 +180,7 @@ public final class LedgerStore: Sendable {
             try db.execute(sql: "ALTER TABLE records ADD COLUMN synced_content BLOB")
             try db.execute(sql: "UPDATE records SET synced_content = content WHERE synced_hash = content_hash")
         }
+        registerUndoMigrations(&migrator)
         return migrator
     }
 

@@ -66,6 +66,8 @@ public struct Planner: Sendable {
             var changes = json.objectValue ?? [:]
             changes.removeValue(forKey: "Id")
             changes.removeValue(forKey: "SyncToken")
+            // A customer PortBooks bills is active: one an undo made inactive comes back.
+            if record.kind == .customer { changes["Active"] = true }
             return PlannedRecord(
                 record: record,
                 operation: .update(qbID: qbID, syncToken: record.syncToken ?? "0", changes: .object(changes)),

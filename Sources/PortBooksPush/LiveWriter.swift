@@ -15,10 +15,10 @@ public struct LiveWriter: QuickBooksWriter {
     /// left it out.
     public func createInBatches(_ jobs: [WriteJob], entity: String) async throws -> WriteAnswers {
         guard !jobs.isEmpty else { return [:] }
-        let items = jobs.map { BatchItem(bId: String($0.recordID), .create(QuickBooksEntity(entity), $0.json)) }
+        let items = jobs.map { BatchItem(bId: $0.batchID, .create(QuickBooksEntity(entity), $0.json)) }
         var answers: WriteAnswers = [:]
         for (bId, result) in try await client.batchAll(items) {
-            guard let id = Int64(bId) else { continue }
+            guard let id = WriteJob.recordID(inBatchID: bId) else { continue }
             switch result {
             case .object(let object) where object["Id"]?.stringValue != nil: answers[id] = .success(object)
             case .fault(let fault): answers[id] = .failure(fault)

@@ -12,11 +12,24 @@ public struct WriteJob: Sendable, Hashable {
     public var recordID: Int64
     public var json: JSONValue
     public var requestID: RequestID
+    /// The record's generation (bumped by `remove-qb-id` and `undo`): part of a batch item's id
+    /// when above 0, so a batch re-creating what was deleted is a new request, never a replay
+    /// of the deleted objects' batch.
+    public var generation: Int
 
-    public init(recordID: Int64, json: JSONValue, requestID: RequestID) {
+    public init(recordID: Int64, json: JSONValue, requestID: RequestID, generation: Int = 0) {
         self.recordID = recordID
         self.json = json
         self.requestID = requestID
+        self.generation = generation
+    }
+
+    /// The batch item id: the record's ledger id, with `.generation` when above 0.
+    public var batchID: String { generation > 0 ? "\(recordID).\(generation)" : String(recordID) }
+
+    /// The record's ledger id in a batch item id made by ``batchID``.
+    public static func recordID(inBatchID bId: String) -> Int64? {
+        Int64(bId.split(separator: ".", maxSplits: 1).first ?? "")
     }
 }
 

@@ -34,6 +34,7 @@ public final class Recorder {
     /// run stopped before it was sent) changes nothing: the record stays pending.
     public func record(_ planned: [PlannedRecord], answers: WriteAnswers = [:]) throws {
         var changes: [LedgerChange] = []
+        var journal: [LedgerStore.JournalEntry] = []
         var rows: [ResultRow] = []
         var stop: QuickBooksFault?
         for entry in planned {
@@ -51,6 +52,11 @@ public final class Recorder {
                         .synced(
                             id: record.id, qbID: qbID, syncToken: object["SyncToken"]?.stringValue,
                             contentHash: record.contentHash))
+                    // The undo journal: what this run wrote, and what the record held before.
+                    journal.append(
+                        LedgerStore.JournalEntry(
+                            recordID: record.id, operation: Self.journalled(entry.operation), qbID: qbID,
+                            syncToken: object["SyncToken"]?.stringValue, fingerprint: ObjectFingerprint.of(object)))
                     let outcome: ResultRow.Outcome =
                         switch entry.operation {
                         case .create: .created
@@ -107,9 +113,18 @@ public final class Recorder {
                 rows.append(Self.row(record, .problem, code: problem.code, message: problem.message))
             }
         }
-        try ledger.apply(changes, runID: runID)
+        try ledger.apply(changes, journal: journal, runID: runID)
         for row in rows { try results.record(row) }
         if let stop { throw stop }
+    }
+
+    /// A write's operation as the undo journal names it.
+    static func journalled(_ operation: PlanOperation) -> RunWrite.Operation {
+        switch operation {
+        case .create: .create
+        case .void: .void
+        default: .update
+        }
     }
 
     static func row(

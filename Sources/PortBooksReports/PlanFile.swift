@@ -21,7 +21,8 @@ public final class PlanFile {
         public var customer: String
         /// Two decimals, as the ledger holds it.
         public var amount: String
-        /// `create`, `update`, `adopt`, `skip`, `blocked` or `problem`.
+        /// `create`, `update`, `adopt`, `skip`, `blocked` or `problem`; for an undo, `delete`,
+        /// `void`, `deactivate`, `restore`, `unlink`, `skip` or `problem`.
         public var operation: String
         public var qbID: String
         /// `CustomerRef=58 (Acme); ItemRef=7 (Drayage); …`
@@ -111,7 +112,11 @@ public struct PlanSummary: Hashable, Sendable {
     }
 
     /// The operations in the order a person reads them.
-    public static let operationOrder = ["create", "update", "void", "adopt", "hold", "skip", "blocked", "problem"]
+    /// (An undo's plan: `delete`, `void`, `deactivate`, `restore`, `unlink`, `skip`, `problem`.)
+    public static let operationOrder = [
+        "create", "update", "void", "adopt", "hold", "delete", "deactivate", "restore", "unlink", "skip", "blocked",
+        "problem",
+    ]
 
     /// `{"invoice": {"create": {"count": 25, "amount": "43210.50"}, …}, …}` for `--json`.
     public var jsonObject: [String: Any] {

@@ -4,11 +4,14 @@ import PortBooksCore
 /// What one run did to each record it touched: the rows of `results-<entity>.csv`.
 public struct ResultRow: Hashable, Sendable {
     /// `created`, `updated`, `voided`, `unchanged`, `adopted`, `skipped`, `held` (waits for
-    /// PortPro, e.g. a credit memo not yet applied), `cleared`, `marked-paid`, `problem`.
+    /// PortPro, e.g. a credit memo not yet applied), `cleared`, `marked-paid`, `problem`; and
+    /// an undo's `deleted`, `deactivated` (a customer made inactive), `restored` (an updated
+    /// object put back to what it held before).
     public enum Outcome: String, Hashable, Sendable, CaseIterable {
         case created, updated, voided, unchanged, adopted, skipped, held, cleared
         case markedPaid = "marked-paid"
         case problem
+        case deleted, deactivated, restored
     }
 
     public var kind: RecordKind

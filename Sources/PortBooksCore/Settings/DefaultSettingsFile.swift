@@ -66,6 +66,11 @@ public enum DefaultSettingsFile {
             credit_memos = true
             reconcile_first = false         # compare with QuickBooks (CDC) before pushing
 
+            [undo]
+            # `portbooks undo RUN_ID`: the invoices and credit memos a run created are "delete"d
+            # (voided only where QuickBooks refuses), or "void"ed. Customers are made inactive.
+            documents = "delete"
+
             [customers]
             # How an existing QuickBooks customer is found, in order: "email" (PortPro's QuickBooks
             # Email against PrimaryEmailAddr), "display_name" (company name against DisplayName).

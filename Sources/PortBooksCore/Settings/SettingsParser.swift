@@ -32,6 +32,7 @@ struct SettingsParser {
         "class": ["name"],
         "location": ["name"],
         "custom_fields": [],
+        "undo": ["documents"],
         "templates": [
             "line_description", "charge_set_header", "customer_memo", "private_note", "credit_memo_line",
             "credit_memo_note",
@@ -176,12 +177,17 @@ struct SettingsParser {
         let customFields = customFieldSettings(root["custom_fields"]?.table)
         let templates = templateSettings(root["templates"]?.table)
 
+        var undo = UndoSettings()
+        undo.documents = choice(root["undo"]?.table, ["undo", "documents"], undo.documents)
+
         guard let templates else { return nil }
-        return Settings(
+        var settings = Settings(
             file: file, directory: directory, quickbooks: quickbooks, folders: folders, sync: sync,
             customers: customers, invoices: invoices, items: items, tax: tax, payments: payments,
             className: className.isEmpty ? nil : className, locationName: locationName.isEmpty ? nil : locationName,
             customFields: customFields, templates: templates)
+        settings.undo = undo
+        return settings
     }
 
     private mutating func customFieldSettings(_ table: TOMLTable?) -> [CustomFieldSetting] {

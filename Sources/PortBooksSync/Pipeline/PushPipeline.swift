@@ -150,7 +150,8 @@ final class PushPipeline {
         planned.compactMap { entry in
             guard case .create(let json) = entry.operation else { return nil }
             return WriteJob(
-                recordID: entry.record.id, json: json, requestID: requestID(entry.record, operation: "create"))
+                recordID: entry.record.id, json: json, requestID: requestID(entry.record, operation: "create"),
+                generation: entry.record.generation)
         }
     }
 
