@@ -31,6 +31,15 @@ public struct SyncProblem: Hashable, Sendable {
         portproBalanceMismatchCode,
     ]
 
+    /// The codes `portbooks undo` writes for what it leaves alone or cannot reverse; the README's
+    /// table lists them beside ``codes``.
+    public enum UndoCode: String, CaseIterable, Sendable {
+        case changedInQuickBooks = "changed-in-quickbooks"
+        case refused = "undo-refused"
+        case noPreviousContent = "undo-no-previous-content"
+        case cannotRestore = "undo-cannot-restore"
+    }
+
     /// How a dependency's state reads in a sentence.
     public static func describe(_ state: RecordState?) -> String {
         switch state {

@@ -42,7 +42,7 @@ struct ProblemCodeTableTests {
         let list = try #require(section.range(of: "Problems found with QuickBooks"))
         let rows = section[list.upperBound...].split(separator: "\n").filter { $0.hasPrefix("| `") }
         let tabled = Set(rows.flatMap { Self.codes(in: $0.split(separator: "|").first ?? "") })
-        #expect(tabled == Set(SyncProblem.codes))
+        #expect(tabled == Set(SyncProblem.codes + SyncProblem.UndoCode.allCases.map(\.rawValue)))
         #expect(!tabled.contains("blocked"), "a waiting record says what it waits for")
     }
 

@@ -100,7 +100,7 @@ public struct UndoPlanner: Sendable {
                     return step(
                         .leave(
                             SyncProblem(
-                                code: "changed-in-quickbooks", message: said,
+                                code: SyncProblem.UndoCode.changedInQuickBooks.rawValue, message: said,
                                 suggestion:
                                     "leave it (the rest of the run is undone), or reverse it anyway with `portbooks undo \(write.runID) --force`"
                             )), said)
@@ -137,7 +137,7 @@ public struct UndoPlanner: Sendable {
                 return step(.leave(problem), problem.message)
             case nil:
                 let problem = SyncProblem(
-                    code: "undo-no-previous-content",
+                    code: SyncProblem.UndoCode.noPreviousContent.rawValue,
                     message: "the ledger does not hold what \(what) held before run \(write.runID) updated it",
                     suggestion: "put it back by hand in QuickBooks if needed")
                 return step(.leave(problem), problem.message)

@@ -51,7 +51,7 @@ extension UndoRun {
                     left += 1
                     rows.append(
                         Self.row(
-                            step, .problem, code: "undo-refused",
+                            step, .problem, code: SyncProblem.UndoCode.refused.rawValue,
                             message: "QuickBooks refused to reverse \(what): \(fault)"))
                 case nil:
                     continue

@@ -158,7 +158,7 @@ final class UndoRun {
                     "\(what) is left: Payment \(blocking.sorted().joined(separator: ", ")) applied to it is left alone"
                 steps[index].operation = .leave(
                     SyncProblem(
-                        code: "changed-in-quickbooks", message: message,
+                        code: SyncProblem.UndoCode.changedInQuickBooks.rawValue, message: message,
                         suggestion: "see the payment's row; undo again once it is settled, or use --force"))
                 steps[index].reason = message
             }
@@ -204,7 +204,7 @@ final class UndoRun {
                 found[write.id] = .cannot(
                     planned.operation.problem
                         ?? SyncProblem(
-                            code: "undo-cannot-restore",
+                            code: SyncProblem.UndoCode.cannotRestore.rawValue,
                             message:
                                 "what \(Planner.entity(write.kind)) \(write.qbID) held before run \(write.runID) cannot be "
                                 + "sent again (\(planned.operation.name): \(planned.reason))",
