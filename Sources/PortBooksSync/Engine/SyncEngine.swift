@@ -170,6 +170,8 @@ public final class SyncEngine {
         }
         var stoppedBy: QuickBooksFault?
         var balanceDifferences = 0
+        var balance: BalanceTotals?
+        var balanceRows: [BalanceRow] = []
         if try settings.sync.reconcileFirst || Self.hasWorkToPush(ledger) {
             do {
                 let client = try client()
@@ -187,7 +189,9 @@ public final class SyncEngine {
                 results.pushSeconds = Date().timeIntervalSince(pushStarted)
                 // A dry run's invoices are not in QuickBooks: nothing to compare.
                 if !rehearsal {
-                    let differences = try await pipeline.checkPortProBalances(since: since)
+                    let (differences, totals) = try await pipeline.checkPortProBalances(since: since)
+                    balance = totals
+                    balanceRows = differences.map(\.row)
                     if !differences.isEmpty {
                         try writeBalanceCheck(differences, runID: runID)
                         balanceDifferences = differences.count
@@ -216,6 +220,11 @@ public final class SyncEngine {
         } else {
             let reports = RunReports(folders: folders, ledger: ledger)
             folder = try reports.write(runID: runID, results: results, stoppedBy: stoppedBy.map { "\($0)" })
+            writeRunReport(
+                RunReportInput(
+                    runID: runID, command: options.command, results: results, stoppedBy: stoppedBy,
+                    apiCalls: apiCalls, balance: balance, balanceRows: balanceRows),
+                folder: folder)
             try ledger.finishRun(
                 id: runID, status: Self.status(problemCount, results, stoppedBy),
                 summaryJSON: reports.summaryJSON)
