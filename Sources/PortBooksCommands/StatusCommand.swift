@@ -32,7 +32,13 @@ struct StatusCommand: ParsableCommand {
                     (kind.rawValue, Dictionary(uniqueKeysWithValues: states.map { ($0.key.rawValue, $0.value) }))
                 })
             object["reconnectNeeded"] = reconnect
-            object["runs"] = runs.map { ["id": $0.id, "command": $0.command, "status": $0.status ?? ""] }
+            let running = Self.runInProgress(folders)
+            object["runs"] = runs.enumerated().map { index, run in
+                [
+                    "id": run.id, "command": run.command,
+                    "status": Self.describe(run, newest: index == 0, running: running),
+                ]
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
             return
@@ -51,9 +57,33 @@ struct StatusCommand: ParsableCommand {
         if !runs.isEmpty {
             Terminal.standardOutput("")
             Terminal.standardOutput("last runs:")
-            for run in runs {
-                Terminal.standardOutput("  \(run.id)  \(run.command)  \(run.status ?? "running or interrupted")")
+            let running = Self.runInProgress(folders)
+            for (index, run) in runs.enumerated() {
+                Terminal.standardOutput(
+                    "  \(run.id)  \(run.command)  \(Self.describe(run, newest: index == 0, running: running))")
             }
+        }
+    }
+}
+
+extension StatusCommand {
+    /// A run's status as `status` shows it. A run without one never finished: it is the run in
+    /// progress when it is the newest and a process holds the lock; otherwise it was interrupted
+    /// (Ctrl-C, a kill, a reboot) — the next run resumes its work.
+    static func describe(_ run: LedgerStore.Run, newest: Bool, running: Bool) -> String {
+        if let status = run.status { return status }
+        return newest && running ? "running now" : "interrupted (the next run resumes it)"
+    }
+
+    /// Whether a run holds the project's lock now.
+    static func runInProgress(_ folders: ProjectFolders) -> Bool {
+        guard FileManager.default.fileExists(atPath: folders.lockPath) else { return false }
+        do {
+            let lock = try RunLock(path: folders.lockPath)
+            withExtendedLifetime(lock) {}
+            return false
+        } catch {
+            return true
         }
     }
 }

@@ -40,17 +40,20 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try config.loadSettings()
-        let stop = StopSignal()
+        // --watch stops after the batch in flight; a single run ends at once, saying how to resume.
+        let stop = watch ? StopSignal() : nil
+        let interrupt = watch ? nil : InterruptNotice()
+        defer { withExtendedLifetime(interrupt) {} }
         var last: SyncEngine.Summary?
         repeat {
             last = try await RunOnce.run(
                 settings: settings, files: nil, dryRun: dryRun, command: "sync", settle: settle, json: json)
             if watch {
-                for _ in 0..<max(1, interval) where !stop.requested {
+                for _ in 0..<max(1, interval) where stop?.requested != true {
                     try await Task.sleep(for: .seconds(1))
                 }
             }
-        } while watch && !stop.requested
+        } while watch && stop?.requested != true
         if let last { try ExitStatus.check(last) }
     }
 }
@@ -90,6 +93,8 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try config.loadSettings()
+        let interrupt = InterruptNotice()
+        defer { withExtendedLifetime(interrupt) {} }
         let summary = try await RunOnce.run(
             settings: settings, files: files, dryRun: dryRun, command: "import", settle: 0, json: json)
         try ExitStatus.check(summary)
@@ -98,6 +103,20 @@ struct Import: AsyncParsableCommand {
 
 /// The shared body of `sync` and `import`: run and print the summary.
 enum RunOnce {
+    /// `[notify] command`, after a real run that did something (PortBooksSync/Notify); its
+    /// failure is a warning, never the run's exit status.
+    static func notify(_ summary: SyncEngine.Summary, settings: Settings) {
+        let command = settings.notify.command
+        guard !command.isEmpty, !summary.dryRun, !summary.idle else { return }
+        let run = RunNotifier.Run(
+            runID: summary.runID, exitStatus: ExitStatus.code(for: summary),
+            summary: summary.reportFolder.appendingPathComponent("summary.json"),
+            report: summary.reportFolder.appendingPathComponent("report.html"), problems: summary.problemCount)
+        if let failure = RunNotifier.notify(command: command, run: run, directory: settings.directory) {
+            Terminal.standardError("warning: \(failure); the run itself is not affected")
+        }
+    }
+
     static func run(
         settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double, json: Bool = false
     ) async throws -> SyncEngine.Summary {
@@ -119,6 +138,7 @@ enum RunOnce {
         } else {
             SummaryPrinter.print(summary, folders: engine.folders)
         }
+        notify(summary, settings: settings)
         return summary
     }
 }

@@ -26,6 +26,10 @@ public struct Settings: Sendable {
     /// `[custom_fields]`, in file order; at most 3.
     public var customFields: [CustomFieldSetting]
     public var templates: TemplateSettings
+    /// `[notify]`: the command run after each run.
+    public var notify = NotifySettings()
+    /// `[reports]`: how many run folders are kept.
+    public var reports = ReportSettings()
 
     /// Reads and checks `path`; throws ``SettingsError`` listing every problem with its line.
     public static func load(path: String) throws -> Settings {

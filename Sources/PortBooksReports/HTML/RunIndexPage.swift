@@ -39,7 +39,7 @@ public enum RunIndexPage {
     /// their UTC start time, so names sort by time).
     static func entries(runs: URL) -> [Entry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []
-        return names.sorted(by: >).compactMap { name in
+        return names.filter { RunRetention.startTime(ofRun: $0) != nil }.sorted(by: >).compactMap { name in
             let file = runs.appendingPathComponent(name).appendingPathComponent("summary.json")
             guard let data = try? Data(contentsOf: file),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

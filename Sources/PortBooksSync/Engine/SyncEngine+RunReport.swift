@@ -55,3 +55,30 @@ extension SyncEngine {
         }
     }
 }
+
+extension SyncEngine {
+    /// Whether a finished run did nothing worth a folder: no file seen, no record touched, no
+    /// resolution file applied, nothing to warn about.
+    static func didNothing(_ results: RunResults, folder: URL) -> Bool {
+        results.counts().values.allSatisfy { $0.values.allSatisfy { $0 == 0 } } && results.filesStaged.isEmpty
+            && results.filesDuplicate.isEmpty && results.refusals.isEmpty && results.warnings.isEmpty
+            && results.filesWaiting == 0
+            && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("resolution-report.csv").path)
+    }
+
+    /// `[reports] keep_runs` / `keep_days`: the run's own folder goes when the run did nothing,
+    /// older ones beyond the bounds (``RunRetention``); then the index is written again.
+    func keepRunFoldersInBounds(runID: String, folder: URL, idle: Bool) {
+        if idle { try? FileManager.default.removeItem(at: folder) }
+        let removed = RunRetention.prune(
+            reports: folders.reports, keepRuns: settings.reports.keepRuns, keepDays: settings.reports.keepDays,
+            keeping: idle ? "" : runID)
+        if idle || !removed.isEmpty {
+            do {
+                try RunReportWriter.writeIndex(reports: folders.reports)
+            } catch {
+                logger.warning("could not write reports/index.html: \(FileErrorWords.describe(error))")
+            }
+        }
+    }
+}
