@@ -13,6 +13,11 @@ struct Connect: AsyncParsableCommand {
             portbooks.toml, or --port). Anything that follows the URL completes it: a browser, or curl \
             against a qbo-sandbox. For production, whose redirect must be https, use --code and --realm \
             with a code from Intuit's OAuth 2.0 Playground (README).
+
+            Examples:
+              portbooks connect
+              portbooks connect --code AB11… --realm 9341453050000000
+              portbooks connect --status
             """
     )
 

@@ -14,6 +14,11 @@ struct SyncCommand: AsyncParsableCommand {
             Safe to run from cron every few minutes: a file is taken only when complete and only \
             once per content, a second concurrent run exits 75, and a crashed run resumes without \
             sending anything twice. Exit 0: nothing needs attention; 3: see reports/problems.csv.
+
+            Examples:
+              portbooks sync --dry-run
+              portbooks sync --config /srv/portbooks/portbooks.toml --json
+              portbooks schedule --systemd --install   (every 5 minutes)
             """
     )
 
@@ -66,6 +71,10 @@ struct Import: AsyncParsableCommand {
             Files are staged whole or not at all and left where they are. Progress goes to stderr. \
             Interrupted (Ctrl-C, a crash, a reboot)? Run the same command again: what was sent is not \
             sent again, and files already staged are not read again.
+
+            Examples:
+              portbooks import --dry-run exports/2019-*.json
+              portbooks import exports/2019-*.json exports/2020-*.json
             """
     )
 

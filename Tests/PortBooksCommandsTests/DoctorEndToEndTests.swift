@@ -61,6 +61,31 @@ struct DoctorEndToEndTests {
         #expect(offline.stdout.contains("QuickBooks was not asked"), "\(offline.stdout)")
     }
 
+    @Test("the grant revoked at QuickBooks: connect --status says NOT WORKING (exit 1), doctor says reconnect")
+    func revoked() throws {
+        let sandbox = try SandboxProcess()
+        let project = try Binary.connectedProject(sandbox)
+        let tokens =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: project.appendingPathComponent("state/tokens.json"))) as? [String: Any]
+        let refresh = try #require(tokens?["refreshToken"] as? String)
+        _ = try Binary.runTool(
+            "/usr/bin/curl",
+            [
+                "-sS", "-u", "portbooks-demo:portbooks-demo-secret", "--data-urlencode", "token=\(refresh)",
+                sandbox.url + "/oauth2/v1/tokens/revoke",
+            ])
+        let config = project.appendingPathComponent("portbooks.toml").path
+        let status = try Binary.run(["connect", "--config", config, "--status"])
+        #expect(status.status == 1, "\(status.stdout)\n\(status.stderr)")
+        #expect(!status.stdout.contains("Connected"), "\(status.stdout)")
+        #expect(status.stdout.hasPrefix("NOT WORKING"), "\(status.stdout)")
+        let output = try doctor(project)
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("no longer accepts this folder's connection"), "\(output.stdout)")
+        #expect(output.stdout.contains("fix: Run `portbooks connect` again."), "\(output.stdout)")
+    }
+
     @Test("a token file others can read: exit 1 and the chmod that fixes it")
     func tokenMode() throws {
         let sandbox = try SandboxProcess()
