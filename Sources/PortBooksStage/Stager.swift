@@ -199,7 +199,10 @@ public struct Stager {
             results.fileStaged(name)
             logger.info("\(escaping: name): staged \(result.recordCount) records")
         } else {
-            for diagnostic in result.diagnostics.kept { logger.error("\(diagnostic.description)") }
+            // The first few in the log (cron mails it); all kept ones go to the summary and reason file.
+            for diagnostic in result.diagnostics.kept.prefix(5) { logger.error("\(diagnostic.description)") }
+            let more = result.diagnostics.errorCount - min(5, result.diagnostics.kept.count)
+            if more > 0 { logger.error("\(escaping: name): … and \(more) more problem(s)") }
             try ledger.recordRejectedFile(
                 hash: hash, name: name,
                 message: result.diagnostics.kept.first?.description ?? "invalid", runID: runID)

@@ -3,7 +3,7 @@ import Testing
 
 /// `portbooks doctor` and `connect --status` against a real qbo-sandbox.
 @Suite(
-    "doctor end to end", .timeLimit(.minutes(5)),
+    "doctor end to end", .timeLimit(.minutes(5)), .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
             && FileManager.default.fileExists(

@@ -4,7 +4,7 @@ import Testing
 /// `--json` where a machine reads the output, and the rough edges of #18: every message a
 /// sentence, every exit code the documented one.
 @Suite(
-    "machine-readable output end to end", .timeLimit(.minutes(5)),
+    "machine-readable output end to end", .timeLimit(.minutes(5)), .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
             && FileManager.default.fileExists(
@@ -82,6 +82,16 @@ struct MachineReadableEndToEndTests {
         #expect(generate.status == 64)
         #expect(generate.stderr.contains("--invoices must be 0 or more."), "\(generate.stderr)")
         #expect(!generate.stderr.contains("Missing value"))
+
+        // A file that is not an export: the first five problems in the log, then a count.
+        let other = project.appendingPathComponent("other.json")
+        let items = (0..<100).map { #"{"x": \#($0)}"# }.joined(separator: ", ")
+        try Data(#"{"data": [\#(items)]}"#.utf8).write(to: other)
+        let imported = try Binary.run(["import", "--config", config, other.path])
+        #expect(imported.status == 3)
+        let logged = imported.stderr.split(separator: "\n").filter { $0.contains("[not-an-export]") }
+        #expect(logged.count == 5, "\(imported.stderr)")
+        #expect(imported.stderr.contains("other.json: … and 95 more problem(s)"), "\(imported.stderr)")
 
         // --help shows examples.
         for command in [["doctor"], ["problems"], ["resolve"], ["schedule"], ["ids", "list"], ["validate"]] {

@@ -4,7 +4,7 @@ import Testing
 /// What happens after a run: `[notify] command`, run folders kept within bounds, idle runs
 /// leaving nothing behind.
 @Suite(
-    "after a run end to end", .timeLimit(.minutes(5)),
+    "after a run end to end", .timeLimit(.minutes(5)), .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
             && FileManager.default.fileExists(

@@ -4,7 +4,7 @@ import Testing
 /// What a person at a terminal (or reading a cron log) sees while a run goes: the progress bar,
 /// log lines above it, Ctrl-C, files left in the inbox.
 @Suite(
-    "run progress end to end", .timeLimit(.minutes(5)),
+    "run progress end to end", .timeLimit(.minutes(5)), .serialized,
     .enabled(
         if: FileManager.default.fileExists(atPath: Binary.portbooks.path)
             && FileManager.default.fileExists(
@@ -69,8 +69,10 @@ struct RunProgressEndToEndTests {
 
     @Test("Ctrl-C during an import: 'interrupted; run again to resume', status says so, the next run resumes")
     func interrupted() throws {
-        let sandbox = try SandboxProcess(arguments: ["--limits", "off", "--latency", "40"])
+        let sandbox = try SandboxProcess()
         let project = try Binary.connectedProject(sandbox)
+        // Slow answers while the import runs, so it is still pushing when interrupted.
+        _ = try sandbox.curl("/_sandbox/faults", method: "POST", body: #"{"latencyMs": 40}"#)
         let file = try generated(1500, in: project)
         let config = project.appendingPathComponent("portbooks.toml").path
         let process = Process()
@@ -96,6 +98,7 @@ struct RunProgressEndToEndTests {
         let status = try Binary.run(["status", "--config", config])
         #expect(status.stdout.contains("import  interrupted (the next run resumes it)"), "\(status.stdout)")
 
+        _ = try sandbox.curl("/_sandbox/faults", method: "POST", body: #"{"latencyMs": 0}"#)
         let again = try Binary.run(["import", "--config", config, file.path])
         #expect([0, 3].contains(again.status), "\(again.stderr)")
         let invoices = try sandbox.objects("Invoice").compactMap { $0["DocNumber"] as? String }

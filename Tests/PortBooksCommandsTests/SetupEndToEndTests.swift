@@ -3,7 +3,7 @@ import Testing
 
 /// Setting a folder up in one step: `init --from`, `schedule --systemd|--cron`.
 @Suite(
-    "setup end to end", .timeLimit(.minutes(3)),
+    "setup end to end", .timeLimit(.minutes(3)), .serialized,
     .enabled(if: FileManager.default.fileExists(atPath: Binary.portbooks.path)))
 struct SetupEndToEndTests {
     private func folder(_ label: String) -> URL {
