@@ -31,12 +31,12 @@ extension OperatorEndToEnd {
         }
 
         @Test("[notify] command runs with the summary's path and the exit status; its failure never fails the run")
-        func notify() throws {
+        func notify() async throws {
             let sandbox = try SandboxProcess()
-            let project = try Binary.connectedProject(sandbox)
+            let project = try await offPool { try Binary.connectedProject(sandbox) }
             try append("[notify]\ncommand = 'echo notifier speaking; exit 7'", to: project)
             try drop("fixtures/drop-example", into: project)
-            let failing = try sync(project)
+            let failing = try await offPool { try sync(project) }
             #expect(failing.status == 3, "\(failing.stderr)")
             #expect(failing.stderr.contains("notifier speaking"))
             #expect(failing.stderr.contains("warning: the [notify] command exited with status 7"), "\(failing.stderr)")
@@ -47,7 +47,7 @@ extension OperatorEndToEnd {
                 with: "command = 'echo \"$PORTBOOKS_EXIT_STATUS $PORTBOOKS_RUN_ID $PORTBOOKS_SUMMARY\" > notified.txt'")
             try Data(text.utf8).write(to: config)
             try drop("fixtures/drop-example/later", into: project)
-            let second = try sync(project)
+            let second = try await offPool { try sync(project) }
             #expect(second.status == 3)
             let told = try String(contentsOf: project.appendingPathComponent("notified.txt"), encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
@@ -61,11 +61,11 @@ extension OperatorEndToEnd {
         }
 
         @Test("a run that did nothing leaves no folder; older run folders go beyond [reports] keep_runs / keep_days")
-        func retention() throws {
+        func retention() async throws {
             let project = FileManager.default.temporaryDirectory.appendingPathComponent("pb-keep-\(UUID().uuidString)")
-            #expect(try Binary.run(["init", project.path]).status == 0)
+            #expect(try await offPool { try Binary.run(["init", project.path]) }.status == 0)
             let runs = project.appendingPathComponent("reports/runs")
-            let idle = try sync(project)
+            let idle = try await offPool { try sync(project) }
             #expect(idle.status == 0, "\(idle.stderr)")
             #expect(idle.stdout.contains("nothing new"), "\(idle.stdout)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: runs.path).isEmpty)
@@ -84,7 +84,7 @@ extension OperatorEndToEnd {
                 try Data(#"{"problems": 0}"#.utf8).write(to: folder.appendingPathComponent("summary.json"))
             }
             try append("[reports]\nkeep_runs = 2\nkeep_days = 30", to: project)
-            #expect(try sync(project).status == 0)
+            #expect(try await offPool { try sync(project) }.status == 0)
             let left = try FileManager.default.contentsOfDirectory(atPath: runs.path).sorted()
             #expect(left == (Array(recent.prefix(2)) + ["notes"]).sorted(), "\(left)")
             let index = try String(contentsOf: project.appendingPathComponent("reports/index.html"), encoding: .utf8)

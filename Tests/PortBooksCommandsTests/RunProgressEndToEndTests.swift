@@ -22,38 +22,40 @@ extension OperatorEndToEnd {
         }
 
         @Test("a file still being written is named in the summary, not silently skipped")
-        func waitingFiles() throws {
+        func waitingFiles() async throws {
             let project = FileManager.default.temporaryDirectory.appendingPathComponent("pb-wait-\(UUID().uuidString)")
-            #expect(try Binary.run(["init", project.path]).status == 0)
+            #expect(try await offPool { try Binary.run(["init", project.path]) }.status == 0)
             let source = Binary.root.appendingPathComponent("fixtures/drop-example/customers.json")
             for name in ["a.json", "b.json", "c.json"] {
                 try FileManager.default.copyItem(at: source, to: project.appendingPathComponent("inbox/\(name)"))
             }
             let config = project.appendingPathComponent("portbooks.toml").path
             // Just written: younger than a settle time of an hour.
-            let output = try Binary.run(["sync", "--config", config, "--settle", "3600"])
+            let output = try await offPool { try Binary.run(["sync", "--config", config, "--settle", "3600"]) }
             #expect(output.status == 0, "\(output.stderr)")
             #expect(
                 output.stdout.contains("3 file(s) in inbox/ still being written; the next run takes them"),
                 "\(output.stdout)")
-            let json = try Binary.run(["sync", "--config", config, "--settle", "3600", "--json"])
+            let json = try await offPool { try Binary.run(["sync", "--config", config, "--settle", "3600", "--json"]) }
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect((object?["files"] as? [String: Any])?["waiting"] as? Int == 3, "\(json.stdout)")
         }
 
         @Test("on a terminal: one bar for the whole push, log lines above it, no ETA of 0 s at the start")
-        func terminalBar() throws {
+        func terminalBar() async throws {
             let sandbox = try SandboxProcess()
-            let project = try Binary.connectedProject(sandbox)
-            let file = try generated(600, in: project)
+            let project = try await offPool { try Binary.connectedProject(sandbox) }
+            let file = try await offPool { try generated(600, in: project) }
             let config = project.appendingPathComponent("portbooks.toml").path
             let typescript = project.appendingPathComponent("typescript")
             // script(1) runs the import on a pseudo-terminal, as a person would, and keeps every byte.
             let command = [Binary.portbooks.path, "import", "--config", config, file.path]
                 .map { "'\($0)'" }.joined(separator: " ")
-            let output = try ChildProcess.run(
-                URL(fileURLWithPath: "/usr/bin/script"), ["-qefc", command, typescript.path],
-                environment: ProcessInfo.processInfo.environment.merging(["PORTBOOKS_LOG_LEVEL": "info"]) { $1 })
+            let output = try await offPool {
+                try ChildProcess.run(
+                    URL(fileURLWithPath: "/usr/bin/script"), ["-qefc", command, typescript.path],
+                    environment: ProcessInfo.processInfo.environment.merging(["PORTBOOKS_LOG_LEVEL": "info"]) { $1 })
+            }
             #expect([0, 3].contains(output.status), "\(output.stdout)")
             let screen = try String(contentsOf: typescript, encoding: .utf8)
             #expect(screen.contains("] "), "a bar is drawn")
@@ -70,12 +72,12 @@ extension OperatorEndToEnd {
         }
 
         @Test("Ctrl-C during an import: 'interrupted; run again to resume', status says so, the next run resumes")
-        func interrupted() throws {
+        func interrupted() async throws {
             let sandbox = try SandboxProcess()
-            let project = try Binary.connectedProject(sandbox)
+            let project = try await offPool { try Binary.connectedProject(sandbox) }
             // Slow answers while the import runs, so it is still pushing when interrupted.
             _ = try sandbox.curl("/_sandbox/faults", method: "POST", body: #"{"latencyMs": 40}"#)
-            let file = try generated(1500, in: project)
+            let file = try await offPool { try generated(1500, in: project) }
             let config = project.appendingPathComponent("portbooks.toml").path
             let process = Process()
             process.executableURL = Binary.portbooks
@@ -85,23 +87,27 @@ extension OperatorEndToEnd {
             process.standardOutput = FileHandle.nullDevice
             try process.run()
             // Interrupt once the push has begun (its first progress line).
-            var seen = ""
-            while !seen.contains("pushing") {
-                let chunk = errors.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                seen += String(decoding: chunk, as: UTF8.self)
+            let reader = ThreadTransfer(errors.fileHandleForReading)
+            let pid = process.processIdentifier
+            let seen = try await offPool { () -> String in
+                var seen = ""
+                while !seen.contains("pushing") {
+                    let chunk = reader.value.availableData
+                    if chunk.isEmpty { break }
+                    seen += String(decoding: chunk, as: UTF8.self)
+                }
+                kill(pid, SIGINT)
+                try ChildProcess.wait(process, timeout: 60, command: "portbooks import")
+                return seen + String(decoding: reader.value.readDataToEndOfFile(), as: UTF8.self)
             }
-            kill(process.processIdentifier, SIGINT)
-            try ChildProcess.wait(process, timeout: 60, command: "portbooks import")
-            seen += String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(process.terminationStatus == 130, "\(seen.suffix(1000))")
             #expect(seen.hasSuffix("interrupted; run again to resume\n"), "\(seen.suffix(1000))")
 
-            let status = try Binary.run(["status", "--config", config])
+            let status = try await offPool { try Binary.run(["status", "--config", config]) }
             #expect(status.stdout.contains("import  interrupted (the next run resumes it)"), "\(status.stdout)")
 
             _ = try sandbox.curl("/_sandbox/faults", method: "POST", body: #"{"latencyMs": 0}"#)
-            let again = try Binary.run(["import", "--config", config, file.path])
+            let again = try await offPool { try Binary.run(["import", "--config", config, file.path]) }
             #expect([0, 3].contains(again.status), "\(again.stderr)")
             let invoices = try sandbox.objects("Invoice").compactMap { $0["DocNumber"] as? String }
             #expect(Set(invoices).count == invoices.count, "nothing sent twice")

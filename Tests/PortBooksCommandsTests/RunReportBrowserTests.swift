@@ -65,20 +65,20 @@ extension OperatorEndToEnd {
         }
 
         @Test("report.html shows the run's counts, money, problems by code and changes; file values stay text")
-        func reportInBrowser() throws {
+        func reportInBrowser() async throws {
             let sandbox = try SandboxProcess()
-            let project = try Binary.connectedProject(sandbox)
+            let project = try await offPool { try Binary.connectedProject(sandbox) }
             let config = project.appendingPathComponent("portbooks.toml").path
             try dropHostileExample(into: project)
-            let first = try Binary.run(["sync", "--config", config, "--settle", "0"])
+            let first = try await offPool { try Binary.run(["sync", "--config", config, "--settle", "0"]) }
             #expect(first.status == 3, "\(first.stdout)\n\(first.stderr)")
-            let second = try Binary.run(["sync", "--config", config, "--settle", "0"])
+            let second = try await offPool { try Binary.run(["sync", "--config", config, "--settle", "0"]) }
             #expect(second.status == 3, "\(second.stderr)")
 
             let folders = try runFolders(project)
             #expect(folders.count == 2, "\(folders)")
             guard let firstRun = folders.first, let lastRun = folders.last else { return }
-            let dom = try HeadlessBrowser.dumpDOM(firstRun.appendingPathComponent("report.html"))
+            let dom = try await offPool { try HeadlessBrowser.dumpDOM(firstRun.appendingPathComponent("report.html")) }
             // The page loaded and is the run's.
             #expect(dom.contains("<title>PortBooks run \(firstRun.lastPathComponent)</title>"), "\(dom.prefix(500))")
             #expect(
@@ -103,21 +103,25 @@ extension OperatorEndToEnd {
             #expect(!html.contains("@import") && !html.contains("url("))
 
             // The second run sent nothing new, and says what changed since the first (nothing).
-            let later = try HeadlessBrowser.dumpDOM(lastRun.appendingPathComponent("report.html"))
+            let later = try await offPool { try HeadlessBrowser.dumpDOM(lastRun.appendingPathComponent("report.html")) }
             #expect(later.contains("Compared with run"), "\(later.suffix(2000))")
             #expect(later.contains(firstRun.lastPathComponent))
             #expect(later.contains("No record changed state."))
 
             // The index lists both runs, newest first, each linking to its report.
-            let index = try HeadlessBrowser.dumpDOM(project.appendingPathComponent("reports/index.html"))
+            let index = try await offPool {
+                try HeadlessBrowser.dumpDOM(project.appendingPathComponent("reports/index.html"))
+            }
             let links = folders.reversed().map { "runs/\($0.lastPathComponent)/report.html" }
             let positions = links.compactMap { index.range(of: $0)?.lowerBound }
             #expect(positions.count == 2 && positions[0] < positions[1], "\(index.suffix(1500))")
 
             // A phone-sized screenshot renders (the page is drawn, not blank).
             let png = project.appendingPathComponent("phone.png")
-            try HeadlessBrowser.screenshot(
-                firstRun.appendingPathComponent("report.html"), to: png, width: 390, height: 844)
+            try await offPool {
+                try HeadlessBrowser.screenshot(
+                    firstRun.appendingPathComponent("report.html"), to: png, width: 390, height: 844)
+            }
             let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "screenshot of \(size) bytes")
         }
