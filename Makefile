@@ -5,7 +5,7 @@ CONFIGURATION ?= debug
 ## make bench SIZE=small: the same measurements in under a minute.
 SIZE ?= full
 
-.PHONY: all deps build test lint schema-check demo bench chaos undo-chaos lifecycle fixtures schema clean
+.PHONY: all deps build test lint schema-check demo bench chaos undo-chaos lifecycle fixtures schema clean install
 
 all: build
 
@@ -69,6 +69,25 @@ fixtures:
 ## Re-embed schemas/portpro-export.xsd into the binary after editing it.
 schema:
 	scripts/embed-schema.sh
+
+## Installs portbooks and qbo-sandbox into $(PREFIX)/bin, their man pages (generated from the commands'
+## help, scripts/make-man.py) into $(PREFIX)/share/man/man1, and the shell completions (bash, zsh, fish).
+## A release build unless CONFIGURATION=debug is given. DESTDIR stages the files for a package.
+PREFIX ?= /usr/local
+install: CONFIGURATION = release
+install: deps
+	$(SWIFT) build -c $(CONFIGURATION)
+	@bin="$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)"; \
+	root="$(DESTDIR)$(PREFIX)"; \
+	install -d "$$root/bin" "$$root/share/man/man1" "$$root/share/bash-completion/completions" \
+	  "$$root/share/zsh/site-functions" "$$root/share/fish/vendor_completions.d"; \
+	install -m 755 "$$bin/portbooks" "$$bin/qbo-sandbox" "$$root/bin/"; \
+	python3 scripts/make-man.py "$$bin/portbooks" "$$root/share/man/man1"; \
+	python3 scripts/make-man.py "$$bin/qbo-sandbox" "$$root/share/man/man1"; \
+	"$$bin/portbooks" --generate-completion-script bash > "$$root/share/bash-completion/completions/portbooks"; \
+	"$$bin/portbooks" --generate-completion-script zsh > "$$root/share/zsh/site-functions/_portbooks"; \
+	"$$bin/portbooks" --generate-completion-script fish > "$$root/share/fish/vendor_completions.d/portbooks.fish"; \
+	echo "installed into $$root: bin/portbooks bin/qbo-sandbox, share/man/man1/*.1, bash/zsh/fish completions"
 
 clean:
 	rm -rf .build demo bench-out

@@ -70,6 +70,8 @@ set +e
 status=$?
 set -e
 echo "   (exit $status: 3 means done, with records in problems.csv)"
+first_report=$(ls -d "$demo"/reports/runs/*/ | sort | head -n 1)report.html
+echo "   The run's report, to open in a browser: $first_report"
 
 echo
 echo "== The first rows of reports/problems.csv"
@@ -154,7 +156,8 @@ for entity in Customer Invoice Payment CreditMemo; do
   printf '   %-11s %s\n' "$entity" "$count"
 done
 echo
-echo "Reports: $demo/reports/ (problems.csv, runs/<run-id>/results-*.csv, summary.json)"
+echo "Reports: $demo/reports/ (index.html, problems.csv, runs/<run-id>/report.html, results-*.csv, summary.json)"
+echo "The first run's report: $first_report"
 first=$(python3 - "$demo/state/portbooks.sqlite" <<'PY'
 import sqlite3, sys
 row = sqlite3.connect(sys.argv[1]).execute(

@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev libxml2-utils pkg-config)
 # The LibreOffice round trip of resolution files (Tests/PortBooksSyncTests) only on request: it is large.
 [ "${PORTBOOKS_SPREADSHEET_TESTS:-}" = "1" ] && packages+=(libreoffice-calc-nogui)
+# The run report in a real browser (Tests/PortBooksCommandsTests/RunReportBrowserTests) only on request.
+[ "${PORTBOOKS_BROWSER_TESTS:-}" = "1" ] && packages+=(chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -13,6 +13,11 @@ struct Connect: AsyncParsableCommand {
             portbooks.toml, or --port). Anything that follows the URL completes it: a browser, or curl \
             against a qbo-sandbox. For production, whose redirect must be https, use --code and --realm \
             with a code from Intuit's OAuth 2.0 Playground (README).
+
+            Examples:
+              portbooks connect
+              portbooks connect --code AB11… --realm 9341453050000000
+              portbooks connect --status
             """
     )
 
@@ -30,8 +35,15 @@ struct Connect: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the redirect.")
     var timeout = 300
 
-    @Flag(help: "Show the connection: realm, token expiry, token file.")
+    @Flag(
+        help: """
+            Show the connection: realm, token expiry, token file — and whether QuickBooks accepts it now \
+            (a CompanyInfo read; exit 1 when the grant was revoked, 75 when QuickBooks cannot be reached).
+            """)
     var status = false
+
+    @Flag(help: "With --status: read only the token file; QuickBooks is not asked.")
+    var offline = false
 
     @Flag(help: "Revoke the tokens at Intuit and delete the token file.")
     var revoke = false
@@ -39,12 +51,13 @@ struct Connect: AsyncParsableCommand {
     func validate() throws {
         if (code == nil) != (realm == nil) { throw ValidationError("--code and --realm go together.") }
         if status && revoke { throw ValidationError("Choose one of --status and --revoke.") }
+        if offline && !status { throw ValidationError("--offline goes with --status.") }
     }
 
     func run() async throws {
         let settings = try config.loadSettings()
         let connection = try QuickBooksConnection(settings: settings)
-        if status { return try showStatus(connection) }
+        if status { return try await showStatus(connection) }
         if revoke { return try await revokeTokens(connection) }
         do {
             let tokens: OAuthTokens
@@ -86,19 +99,40 @@ struct Connect: AsyncParsableCommand {
         return try await oauth.exchange(code: callback.code.exposedValue, realmID: callback.realmID)
     }
 
-    private func showStatus(_ connection: QuickBooksConnection) throws {
+    /// The token file's facts, and — unless `--offline` — whether QuickBooks accepts the
+    /// connection now: "Connected" is said only when it does.
+    private func showStatus(_ connection: QuickBooksConnection) async throws {
         guard let tokens = try connection.tokenStore.load() else {
             throw CommandEnd.couldNotRun("not connected: run `portbooks connect`")
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: connection.tokenStore.path)
         let mode = (attributes?[.posixPermissions] as? NSNumber).map { String($0.intValue, radix: 8) } ?? "?"
-        Terminal.standardOutput("Connected to QuickBooks company \(tokens.realmID)")
+        var finding: SetupFinding?
+        if offline {
+            Terminal.standardOutput(
+                "Tokens saved for QuickBooks company \(tokens.realmID) (only the token file was read; QuickBooks was not asked)"
+            )
+        } else {
+            let checked = await SetupDoctor(settings: connection.settings, logger: LogSetup.logger)
+                .connectionFinding(connection)
+            finding = checked
+            if checked.healthy {
+                Terminal.standardOutput("Connected to QuickBooks company \(tokens.realmID): \(checked.message)")
+            } else {
+                Terminal.standardOutput(
+                    "NOT WORKING: tokens are saved for QuickBooks company \(tokens.realmID), but \(checked.message)")
+                if let fix = checked.fix { Terminal.standardOutput("  fix:            \(fix)") }
+            }
+        }
         Terminal.standardOutput("  API:            \(connection.settings.quickbooks.baseURL)")
         Terminal.standardOutput("  access token:   valid until \(Self.format(tokens.accessTokenExpiresAt))")
         if let refresh = tokens.refreshTokenExpiresAt {
             Terminal.standardOutput("  refresh token:  valid until \(Self.format(refresh))")
         }
         Terminal.standardOutput("  token file:     \(connection.tokenStore.path) (mode \(mode))")
+        if let finding, !finding.healthy {
+            throw ExitCode(SetupDoctor.isTryLater(finding) ? ExitStatus.tryLater : ExitStatus.couldNotRun)
+        }
     }
 
     private func revokeTokens(_ connection: QuickBooksConnection) async throws {

@@ -75,6 +75,12 @@ enum ExitStatus {
         }
     }
 
+    /// The exit status a sync or import run ends with (what ``check(_:)`` throws, as a number).
+    static func code(for summary: SyncEngine.Summary) -> Int32 {
+        if let fault = summary.stoppedBy { return fault.category == .transient ? tryLater : couldNotRun }
+        return summary.problemCount > 0 || summary.rejectedFiles > 0 ? problems : 0
+    }
+
     /// How a sync or import run ends, from its summary (already printed).
     static func check(_ summary: SyncEngine.Summary) throws {
         if let fault = summary.stoppedBy { throw CommandEnd.stopped(fault) }

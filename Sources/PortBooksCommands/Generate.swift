@@ -13,7 +13,8 @@ struct Generate: ParsableCommand {
             """
     )
 
-    @Option(help: "How many invoices to generate.")
+    // Unconditional: `--invoices -5` reaches validate() (and its sentence) instead of reading as an option.
+    @Option(parsing: .unconditional, help: "How many invoices to generate.")
     var invoices: Int
 
     @Option(help: "json or xml (an export document), or portpro-api (a PortPro API list page, see --response).")

@@ -15,7 +15,12 @@ struct Ids: AsyncParsableCommand {
 
 struct IdsList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List records with their QuickBooks IDs and states.")
+        commandName: "list", abstract: "List records with their QuickBooks IDs and states.",
+        discussion: """
+            Examples:
+              portbooks ids list --entity invoice --missing
+              portbooks ids list --json | jq -r '.[] | select(.state == "synced") | .qb_id'
+            """)
 
     @OptionGroup var config: ConfigOptions
 
@@ -24,6 +29,9 @@ struct IdsList: ParsableCommand {
 
     @Flag(help: "Only records without a QuickBooks ID.")
     var missing = false
+
+    @Flag(help: "Print the records as a JSON array of objects (entity, portpro_id, number, customer, qb_id, state).")
+    var json = false
 
     func validate() throws {
         if let entity, RecordKind(entitySpelling: entity) == nil {
@@ -36,6 +44,18 @@ struct IdsList: ParsableCommand {
         let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
         let records = try engine.ledger.allRecords(
             kind: entity.flatMap { RecordKind(entitySpelling: $0) }, onlyWithoutQBID: missing)
+        if json {
+            let objects = records.map { record -> [String: Any] in
+                [
+                    "entity": record.kind.rawValue, "portpro_id": record.portproID, "number": record.number ?? "",
+                    "customer": record.customerName ?? "", "qb_id": record.qbID ?? NSNull(),
+                    "state": record.state.rawValue,
+                ]
+            }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+            Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
+            return
+        }
         let header = ["entity", "portpro_id", "number", "customer", "qb_id", "state"]
         let rows = records.map {
             [

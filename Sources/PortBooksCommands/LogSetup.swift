@@ -44,7 +44,7 @@ struct EscapedLogStream: TextOutputStream, Sendable {
         var scalars = string.unicodeScalars
         let endsLine = scalars.last == "\n"
         if endsLine { scalars.removeLast() }
-        let line = DisplayText.escaped(String(scalars)) + (endsLine ? "\n" : "")
-        FileHandle.standardError.write(Data(line.utf8))
+        // Above a progress bar, if one is shown: never glued onto it.
+        StatusLine.standardError.aboveRaw(DisplayText.escaped(String(scalars)) + "\n")
     }
 }

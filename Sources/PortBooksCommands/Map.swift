@@ -14,6 +14,10 @@ struct Map: ParsableCommand {
             fields, limits) and prints the QuickBooks payload of each record, or its problems. \
             Invalid files are reported as by `validate` and not mapped. Exits 0 when nothing needs \
             attention, 3 when a record has problems or a file is invalid, 1 on a settings error.
+
+            Examples:
+              portbooks map inbox/invoices-2026-11-a.json
+              portbooks map --json export.xml | jq '.records[0].payload'
             """
     )
 

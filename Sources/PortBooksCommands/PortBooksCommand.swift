@@ -15,7 +15,8 @@ public struct PortBooksCommand: AsyncParsableCommand {
         version: PortBooksVersion.current,
         subcommands: [
             Init.self, Connect.self, Validate.self, Map.self, SyncCommand.self, Import.self, ProblemsCommand.self,
-            StatusCommand.self, Generate.self, Resolve.self, Ids.self, Reconcile.self, Undo.self,
+            StatusCommand.self, Generate.self, Resolve.self, Ids.self, Reconcile.self, Undo.self, Doctor.self,
+            Schedule.self,
         ]
     )
 

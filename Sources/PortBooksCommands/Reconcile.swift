@@ -12,10 +12,17 @@ struct Reconcile: AsyncParsableCommand {
             are noted. Reads QuickBooks' change data capture (at most 30 days back). Set \
             `[sync] reconcile_first = true` to do this at the start of every sync. \
             Exit 0: nothing new; 3: something needs attention; 1: could not run; 75: try later.
+
+            Examples:
+              portbooks reconcile
+              portbooks reconcile --json | jq '.findings[] | select(.problem)'
             """
     )
 
     @OptionGroup var config: ConfigOptions
+
+    @Flag(help: "Print the outcome as one JSON object: since, objects, requests, findings, report, problemsFile.")
+    var json = false
 
     func run() async throws {
         let settings = try config.loadSettings()
@@ -25,6 +32,24 @@ struct Reconcile: AsyncParsableCommand {
         })
         let outcome = result.outcome
         if let warning = outcome.gapWarning { Terminal.standardError("warning: \(warning)") }
+        if json {
+            let findings = outcome.findings.map { finding -> [String: Any] in
+                [
+                    "entity": finding.kind.rawValue, "portpro_id": finding.portproID, "number": finding.number,
+                    "qb_id": finding.qbID, "code": finding.code, "message": finding.message,
+                    "suggestion": finding.suggestion, "problem": finding.isProblem,
+                ]
+            }
+            let object: [String: Any] = [
+                "since": outcome.since, "objects": outcome.objects, "requests": outcome.requests, "findings": findings,
+                "report": result.report.path, "problemsFile": engine.folders.problemsFile.path,
+                "gapWarning": outcome.gapWarning ?? NSNull(),
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
+            if outcome.findings.contains(where: \.isProblem) { throw CommandEnd.needsAttention }
+            return
+        }
         Terminal.standardOutput(
             "Changes in QuickBooks since \(outcome.since): \(outcome.objects) object(s) in \(outcome.requests) request(s)"
         )

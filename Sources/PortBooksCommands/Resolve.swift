@@ -14,7 +14,11 @@ struct Resolve: AsyncParsableCommand {
             entity + portpro_id, or by a number only one record has; an id a spreadsheet damaged \
             (6.51E+23, lost leading zeros) is rejected, never matched to another record. \
             Exit 0: applied; 3: rows were rejected (see reports/runs/<run>/resolution-report.csv); \
-            1: could not run; 75: another run holds the lock.
+            1: could not run (no such file, …); 75: another run holds the lock.
+
+            Examples:
+              portbooks resolve ~/Downloads/problems.csv --dry-run
+              portbooks resolve fixes.csv --partial
             """
     )
 
@@ -32,13 +36,11 @@ struct Resolve: AsyncParsableCommand {
     @Flag(help: "set-qb-id even when the QuickBooks object's number or customer differ from the record's.")
     var force = false
 
-    func validate() throws {
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw ValidationError("No such file: \(escaping: file)")
-        }
-    }
-
     func run() async throws {
+        // A missing file is "could not run" (exit 1, README), not a usage error.
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw CommandEnd.couldNotRun("no such file: \(file)")
+        }
         let settings = try config.loadSettings()
         let engine = try SyncEngine(settings: settings, logger: LogSetup.logger)
         let parsed = try ResolutionFile.read(URL(fileURLWithPath: file))

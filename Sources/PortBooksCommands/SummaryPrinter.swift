@@ -19,6 +19,11 @@ enum SummaryPrinter {
                 "  already seen:    \(results.filesDuplicate.joined(separator: ", ")) (same content; skipped)")
         }
         for refusal in results.refusals { printRefusal(refusal, dryRun: summary.dryRun) }
+        if results.filesWaiting > 0 {
+            Terminal.standardOutput(
+                "  waiting:         \(results.filesWaiting) file(s) in inbox/ still being written; the next run takes them"
+            )
+        }
         for warning in results.warnings { Terminal.standardOutput("  warning: \(warning)") }
         if summary.dryRun {
             printPlan(summary.plan)
@@ -40,7 +45,11 @@ enum SummaryPrinter {
             Terminal.standardOutput("  problems: \(summary.problemCount) would need attention after the run")
         } else {
             if let plan = summary.planFile { Terminal.standardOutput("  plan:     \(plan.path)") }
-            Terminal.standardOutput("  results:  \(summary.reportFolder.path)/")
+            if summary.idle {
+                Terminal.standardOutput("  results:  nothing new: no file, no record to send (this run left no folder)")
+            } else {
+                Terminal.standardOutput("  results:  \(summary.reportFolder.path)/")
+            }
             if summary.balanceDifferences > 0 {
                 Terminal.standardOutput(
                     "  balances: \(summary.balanceDifferences) invoice(s) owe another amount in QuickBooks than PortPro's "
@@ -82,13 +91,14 @@ enum SummaryPrinter {
                 "staged": .array(results.filesStaged.map { .string($0) }),
                 "alreadySeen": .array(results.filesDuplicate.map { .string($0) }),
                 "refused": .array(results.filesRejected.map { .string($0) }),
+                "waiting": .number(Decimal(results.filesWaiting)),
             ],
             "plan": .object(plan),
             "apiCalls": .number(Decimal(summary.apiCalls)),
             "balanceDifferences": .number(Decimal(summary.balanceDifferences)),
             "problems": .number(Decimal(summary.problemCount)),
             "planFile": summary.planFile.map { .string($0.path) } ?? .null,
-            "reportFolder": .string(summary.reportFolder.path),
+            "reportFolder": summary.idle ? .null : .string(summary.reportFolder.path),
             "problemsFile": summary.dryRun ? .null : .string(folders.problemsFile.path),
             "stoppedBy": summary.stoppedBy.map { .string("\($0)") } ?? .null,
         ]

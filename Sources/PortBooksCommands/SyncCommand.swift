@@ -14,6 +14,11 @@ struct SyncCommand: AsyncParsableCommand {
             Safe to run from cron every few minutes: a file is taken only when complete and only \
             once per content, a second concurrent run exits 75, and a crashed run resumes without \
             sending anything twice. Exit 0: nothing needs attention; 3: see reports/problems.csv.
+
+            Examples:
+              portbooks sync --dry-run
+              portbooks sync --config /srv/portbooks/portbooks.toml --json
+              portbooks schedule --systemd --install   (every 5 minutes)
             """
     )
 
@@ -47,18 +52,21 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try config.loadSettings()
-        let stop = StopSignal()
+        // --watch stops after the batch in flight; a single run ends at once, saying how to resume.
+        let stop = watch ? StopSignal() : nil
+        let interrupt = watch ? nil : InterruptNotice()
+        defer { withExtendedLifetime(interrupt) {} }
         var last: SyncEngine.Summary?
         repeat {
             last = try await RunOnce.run(
                 settings: settings, files: nil, dryRun: dryRun, command: "sync", settle: settle, grace: grace,
                 json: json)
             if watch {
-                for _ in 0..<max(1, interval) where !stop.requested {
+                for _ in 0..<max(1, interval) where stop?.requested != true {
                     try await Task.sleep(for: .seconds(1))
                 }
             }
-        } while watch && !stop.requested
+        } while watch && stop?.requested != true
         if let last { try ExitStatus.check(last) }
     }
 }
@@ -71,6 +79,10 @@ struct Import: AsyncParsableCommand {
             Files are staged whole or not at all and left where they are. Progress goes to stderr. \
             Interrupted (Ctrl-C, a crash, a reboot)? Run the same command again: what was sent is not \
             sent again, and files already staged are not read again.
+
+            Examples:
+              portbooks import --dry-run exports/2019-*.json
+              portbooks import exports/2019-*.json exports/2020-*.json
             """
     )
 
@@ -98,6 +110,8 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try config.loadSettings()
+        let interrupt = InterruptNotice()
+        defer { withExtendedLifetime(interrupt) {} }
         let summary = try await RunOnce.run(
             settings: settings, files: files, dryRun: dryRun, command: "import", settle: 0, json: json)
         try ExitStatus.check(summary)
@@ -106,6 +120,20 @@ struct Import: AsyncParsableCommand {
 
 /// The shared body of `sync` and `import`: run and print the summary.
 enum RunOnce {
+    /// `[notify] command`, after a real run that did something (PortBooksSync/Notify); its
+    /// failure is a warning, never the run's exit status.
+    static func notify(_ summary: SyncEngine.Summary, settings: Settings) {
+        let command = settings.notify.command
+        guard !command.isEmpty, !summary.dryRun, !summary.idle else { return }
+        let run = RunNotifier.Run(
+            runID: summary.runID, exitStatus: ExitStatus.code(for: summary),
+            summary: summary.reportFolder.appendingPathComponent("summary.json"),
+            report: summary.reportFolder.appendingPathComponent("report.html"), problems: summary.problemCount)
+        if let failure = RunNotifier.notify(command: command, run: run, directory: settings.directory) {
+            Terminal.standardError("warning: \(failure); the run itself is not affected")
+        }
+    }
+
     static func run(
         settings: Settings, files: [String]?, dryRun: Bool, command: String, settle: Double, grace: Double = 300,
         json: Bool = false
@@ -129,6 +157,7 @@ enum RunOnce {
         } else {
             SummaryPrinter.print(summary, folders: engine.folders)
         }
+        notify(summary, settings: settings)
         return summary
     }
 }

@@ -8,7 +8,8 @@ import PortBooksCore
 enum Terminal {
     /// One line on stderr (a diagnostic, an error, a progress line).
     static func standardError(_ line: String) {
-        FileHandle.standardError.write(Data((DisplayText.escaped(line) + "\n").utf8))
+        // Above a progress bar, if one is shown (StatusLine).
+        StatusLine.standardError.above(line)
     }
 
     /// One line on stdout (a summary line).

@@ -10,7 +10,12 @@ struct Validate: ParsableCommand {
         abstract: "Check drop files against the PortPro export format; no ledger, no network.",
         discussion: """
             Prints file:line:col: error: … for the first problems of each file (then a count), and a \
-            line per file on stdout. Exits 0 when every file is valid, 3 when any is not.
+            line per file on stdout. Exits 0 when every file is valid, 3 when any is not. --json: one \
+            object per file, its diagnostics as objects (file, line, column, severity, code, message).
+
+            Examples:
+              portbooks validate inbox/*.json
+              portbooks validate --json export.xml | jq '.[].diagnostics[] | "\\(.line):\\(.column) \\(.code)"'
             """
     )
 
@@ -48,7 +53,13 @@ struct Validate: ParsableCommand {
                     "file": file, "valid": result.isValid, "errors": result.diagnostics.errorCount,
                     "shape": result.shape?.rawValue ?? NSNull(),
                     "records": Dictionary(uniqueKeysWithValues: result.counts.map { ($0.key.rawValue, $0.value) }),
-                    "diagnostics": result.diagnostics.kept.map(\.description),
+                    "diagnostics": result.diagnostics.kept.map { diagnostic -> [String: Any] in
+                        [
+                            "file": diagnostic.file, "line": diagnostic.line, "column": diagnostic.column,
+                            "severity": diagnostic.severity.rawValue, "code": diagnostic.code.rawValue,
+                            "message": diagnostic.message,
+                        ]
+                    },
                 ])
             } else if result.isValid {
                 let from = result.shape.flatMap { $0 == .export ? nil : ", from \($0.description)" } ?? ""

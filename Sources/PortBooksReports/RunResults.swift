@@ -54,6 +54,7 @@ public final class RunResults: @unchecked Sendable {
     private let folder: URL?
     private var writers: [RecordKind: CSVFileWriter] = [:]
     private var tallies: [RecordKind: [ResultRow.Outcome: Int]] = [:]
+    private var amounts: [RecordKind: [ResultRow.Outcome: Decimal]] = [:]
     public private(set) var filesStaged: [String] = []
     /// Files refused whole, in the order they were refused.
     public private(set) var refusals: [FileRefusal] = []
@@ -62,6 +63,8 @@ public final class RunResults: @unchecked Sendable {
     /// `inbox/` because it could not be archived), one sentence each.
     public private(set) var warnings: [String] = []
     public var apiCalls = 0
+    /// Drop files left in the inbox because they were still being written (the next run takes them).
+    public var filesWaiting = 0
     /// Time spent pushing (after staging), for throughput figures.
     public var pushSeconds: Double = 0
     public var startedAt = Date()
@@ -88,6 +91,9 @@ public final class RunResults: @unchecked Sendable {
     public func record(_ row: ResultRow) throws {
         try lock.withLock {
             tallies[row.kind, default: [:]][row.outcome, default: 0] += 1
+            if let amount = Money.parse(row.amount) {
+                amounts[row.kind, default: [:]][row.outcome, default: 0] += amount
+            }
             guard let folder else { return }
             let writer: CSVFileWriter
             if let open = writers[row.kind] {
@@ -141,6 +147,12 @@ public final class RunResults: @unchecked Sendable {
     /// Outcome counts per entity, for the summary.
     public func counts() -> [RecordKind: [ResultRow.Outcome: Int]] {
         lock.withLock { tallies }
+    }
+
+    /// PortPro's amounts per entity and outcome (the rows' `amount` column summed), for the
+    /// run report's money table.
+    public func amountTotals() -> [RecordKind: [ResultRow.Outcome: Decimal]] {
+        lock.withLock { amounts }
     }
 }
 

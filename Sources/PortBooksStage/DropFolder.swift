@@ -185,6 +185,23 @@ public struct DropFolder: Sendable {
             timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
     }
 
+    /// How many `*.json` / `*.xml` files of the inbox ``takeStableFiles(now:)`` left for being
+    /// still written (changed within the settle time): the run says so, and the next run takes them.
+    public func unsettledFileCount(now: Date = Date()) -> Int {
+        let entries =
+            (try? FileManager.default.contentsOfDirectory(
+                at: inbox, includingPropertiesForKeys: [.contentModificationDateKey], options: [.skipsHiddenFiles]))
+            ?? []
+        return entries.filter { url in
+            let name = url.lastPathComponent.lowercased()
+            guard name.hasSuffix(".json") || name.hasSuffix(".xml"),
+                !Self.ignoredSuffixes.contains(where: { name.hasSuffix($0) }), Entry.of(path: url.path) == .regularFile,
+                let modified = try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+            else { return false }
+            return now.timeIntervalSince(modified) < settleTime
+        }.count
+    }
+
     /// Moves a processed file to `archive/YYYY-MM-DD/`, never overwriting an earlier one.
     @discardableResult
     public func archive(_ file: DropFile, on day: Date = Date()) throws -> URL {

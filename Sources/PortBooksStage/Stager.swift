@@ -247,7 +247,10 @@ public struct Stager {
         } else if waitsWhenCutOff && Self.endsEarly(result) {
             logger.info("\(escaping: name): ends early; left in inbox/ for its writer to finish")
         } else {
-            for diagnostic in result.diagnostics.kept { logger.error("\(diagnostic.description)") }
+            // The first few in the log (cron mails it); all kept ones go to the summary and reason file.
+            for diagnostic in result.diagnostics.kept.prefix(5) { logger.error("\(diagnostic.description)") }
+            let more = result.diagnostics.errorCount - min(5, result.diagnostics.kept.count)
+            if more > 0 { logger.error("\(escaping: name): … and \(more) more problem(s)") }
             try ledger.recordRejectedFile(
                 hash: hash, name: name,
                 message: result.diagnostics.kept.first?.description ?? "invalid", runID: runID)

@@ -12,7 +12,7 @@ public enum DefaultSettingsFile {
                 # A local qbo-sandbox (`portbooks init --sandbox URL`): same API, no Intuit account.
                 environment = "sandbox"
                 base_url = "\(sandbox)/v3"
-                realm_id = ""                     # filled in by `portbooks connect`
+                realm_id = ""                     # empty: the company chosen at `portbooks connect`
                 minor_version = 75
                 client_id = "portbooks-demo"      # the secret is in state/client-secret (mode 0600)
                 redirect_uri = "http://localhost:8765/callback"
@@ -29,7 +29,7 @@ public enum DefaultSettingsFile {
                 environment = "production"
                 # The API base up to /v3; Intuit sandbox: https://sandbox-quickbooks.api.intuit.com/v3
                 base_url = "https://quickbooks.api.intuit.com/v3"
-                realm_id = ""                     # the company id; `portbooks connect` fills it in
+                realm_id = ""                     # empty: the company chosen at `portbooks connect` (state/tokens.json); set it to refuse any other
                 minor_version = 75
                 client_id = ""                    # from the Intuit developer portal
                 # No secrets in this file: the client secret comes from the environment variable

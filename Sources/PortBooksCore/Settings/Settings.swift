@@ -28,6 +28,10 @@ public struct Settings: Sendable {
     public var templates: TemplateSettings
     /// `[undo]`: how `portbooks undo` reverses what a run created.
     public var undo = UndoSettings()
+    /// `[notify]`: the command run after each run.
+    public var notify = NotifySettings()
+    /// `[reports]`: how many run folders are kept.
+    public var reports = ReportSettings()
 
     /// Reads and checks `path`; throws ``SettingsError`` listing every problem with its line.
     public static func load(path: String) throws -> Settings {

@@ -33,6 +33,8 @@ struct SettingsParser {
         "location": ["name"],
         "custom_fields": [],
         "undo": ["documents"],
+        "notify": ["command"],
+        "reports": ["keep_runs", "keep_days"],
         "templates": [
             "line_description", "charge_set_header", "customer_memo", "private_note", "credit_memo_line",
             "credit_memo_note",
@@ -67,7 +69,14 @@ struct SettingsParser {
                 }
             }
         }
-        let settings = build(root, directory: directory)
+        var settings = build(root, directory: directory)
+        settings?.notify.command = string(root["notify"]?.table, ["notify", "command"], "")
+        let keep = root["reports"]?.table
+        settings?.reports.keepRuns = integer(keep, ["reports", "keep_runs"], ReportSettings().keepRuns)
+        settings?.reports.keepDays = integer(keep, ["reports", "keep_days"], ReportSettings().keepDays)
+        for key in ["keep_runs", "keep_days"] where (keep?[key]?.int ?? 1) < 1 {
+            report(["reports", key], "[reports] \(key) must be 1 or more")
+        }
         if !issues.isEmpty {
             throw SettingsError(issues: issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }

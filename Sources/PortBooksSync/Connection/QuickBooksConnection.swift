@@ -42,8 +42,9 @@ public struct QuickBooksConnection: Sendable {
     }
 
     /// The API client for the connected company; throws `reconnectNeeded`-style faults when
-    /// there are no tokens.
-    public func client(logger: Logger) throws -> (
+    /// there are no tokens. `retry`: a check (`doctor`, `connect --status`) gives up sooner
+    /// than a run.
+    public func client(logger: Logger, retry: RetryPolicy = RetryPolicy()) throws -> (
         QuickBooksClient, OAuthSession
     ) {
         let session = try OAuthSession.load(client: oauth, store: tokenStore, logger: logger)
@@ -54,7 +55,7 @@ public struct QuickBooksConnection: Sendable {
         }
         let configuration = QuickBooksConfiguration(
             baseURL: settings.quickbooks.baseURL, realmID: realmID, minorVersion: settings.quickbooks.minorVersion,
-            limits: Self.limits(timeScale: timeScale))
+            retry: retry, limits: Self.limits(timeScale: timeScale))
         let client = QuickBooksClient(
             configuration: configuration, transport: transport, tokens: session, logger: logger)
         return (client, session)

@@ -98,6 +98,8 @@ public final class SyncEngine {
         /// Invoices whose QuickBooks balance after the run is not PortPro's `remainAmount`
         /// (`balance-check.csv` in the run's folder); 0 when none carried one.
         public var balanceDifferences: Int = 0
+        /// The run did nothing (no file, no record, no resolution): it left no run folder.
+        public var idle = false
     }
 
     /// Runs once. `connect` builds the QuickBooks client only when there is something to push.
@@ -169,7 +171,10 @@ public final class SyncEngine {
                     logger.info("\(escaping: name) changed in rejected/ after it was refused: taken again")
                 }
             }
-            for file in try drop.takeStableFiles() { try stager.stageDropFile(file, folder: drop, progress: progress) }
+            let now = Date()
+            let files = try drop.takeStableFiles(now: now)
+            results.filesWaiting = drop.unsettledFileCount(now: now)
+            for file in files { try stager.stageDropFile(file, folder: drop, progress: progress) }
         }
         if settings.sync.isEnabled(.creditMemo) && settings.sync.isEnabled(.payment) {
             try stager.stageCreditApplications()
@@ -179,6 +184,8 @@ public final class SyncEngine {
         }
         var stoppedBy: QuickBooksFault?
         var balanceDifferences = 0
+        var balance: BalanceTotals?
+        var balanceRows: [BalanceRow] = []
         if try settings.sync.reconcileFirst || Self.hasWorkToPush(ledger) {
             do {
                 let client = try client()
@@ -190,13 +197,16 @@ public final class SyncEngine {
                     ledger: ledger, settings: settings, memo: memo, client: client,
                     writer: rehearsal ? RehearsalWriter() : LiveWriter(client: client), recorder: recorder,
                     progress: progress, logger: logger)
+                progress?.expect(try Self.pushTotals(ledger))
                 let pushStarted = Date()
                 let since = LedgerStore.now()
                 try await pipeline.run()
                 results.pushSeconds = Date().timeIntervalSince(pushStarted)
                 // A dry run's invoices are not in QuickBooks: nothing to compare.
                 if !rehearsal {
-                    let differences = try await pipeline.checkPortProBalances(since: since)
+                    let (differences, totals) = try await pipeline.checkPortProBalances(since: since)
+                    balance = totals
+                    balanceRows = differences.map(\.row)
                     if !differences.isEmpty {
                         try writeBalanceCheck(differences, runID: runID)
                         balanceDifferences = differences.count
@@ -220,20 +230,28 @@ public final class SyncEngine {
         let wrotePlan = try planFile.finish(keepingEmpty: rehearsal)
         let problemCount = try ledger.problemRecords().count
         let folder: URL
+        var idle = false
         if rehearsal {
             folder = planFile.url.deletingLastPathComponent()
         } else {
             let reports = RunReports(folders: folders, ledger: ledger)
             folder = try reports.write(runID: runID, results: results, stoppedBy: stoppedBy.map { "\($0)" })
+            writeRunReport(
+                RunReportInput(
+                    runID: runID, command: options.command, results: results, stoppedBy: stoppedBy,
+                    apiCalls: apiCalls, balance: balance, balanceRows: balanceRows),
+                folder: folder)
             try ledger.finishRun(
                 id: runID, status: Self.status(problemCount, results, stoppedBy),
                 summaryJSON: reports.summaryJSON)
+            idle = stoppedBy == nil && !wrotePlan && Self.didNothing(results, folder: folder)
+            keepRunFoldersInBounds(runID: runID, folder: folder, idle: idle)
         }
         return Summary(
             runID: runID, reportFolder: folder, results: results, problemCount: problemCount,
             rejectedFiles: results.filesRejected.count, stoppedBy: stoppedBy, dryRun: rehearsal,
             plan: planFile.summary, planFile: wrotePlan ? planFile.url : nil, apiCalls: apiCalls,
-            balanceDifferences: balanceDifferences)
+            balanceDifferences: balanceDifferences, idle: idle)
     }
 
     /// `reports/runs/<run-id>/balance-check.csv`: one row per invoice whose QuickBooks balance
@@ -270,6 +288,14 @@ public final class SyncEngine {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         return formatter.string(from: date)
+    }
+
+    /// Records waiting to be pushed per QuickBooks entity, in push order (the progress bar's total).
+    static func pushTotals(_ ledger: LedgerStore) throws -> [(entity: String, total: Int)] {
+        let counts = try ledger.counts()
+        return [RecordKind.customer, .invoice, .creditMemo, .payment].map { kind in
+            (Planner.entity(kind), (counts[kind]?[.pending] ?? 0) + (counts[kind]?[.blocked] ?? 0))
+        }
     }
 
     /// Whether any record waits to be pushed (pending, or blocked on something that may have synced).

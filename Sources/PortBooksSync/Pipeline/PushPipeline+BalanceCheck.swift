@@ -2,6 +2,7 @@ import Foundation
 import PortBooksCore
 import PortBooksLedger
 import PortBooksPlan
+import PortBooksReports
 
 /// One invoice whose QuickBooks balance after the run is not what PortPro says is still owed.
 struct BalanceDifference: Sendable {
@@ -23,8 +24,10 @@ extension PushPipeline {
     /// included), reported in `balance-check.csv` when QuickBooks says more is owed than
     /// PortPro does; the records' states are left alone, so a difference never holds back the
     /// invoice's later payments.
-    func checkPortProBalances(since: String) async throws -> [BalanceDifference] {
+    /// `totals` sums both sides over every invoice compared, for the run report's money table.
+    func checkPortProBalances(since: String) async throws -> (differences: [BalanceDifference], totals: BalanceTotals) {
         var differences: [BalanceDifference] = []
+        var totals = BalanceTotals()
         var afterID: Int64 = 0
         // A page at a time: a migration syncs hundreds of thousands of invoices in one run.
         while true {
@@ -46,11 +49,15 @@ extension PushPipeline {
                 // the snapshot looks like (an invoice page exported before its payments): not
                 // reported. QuickBooks owing more is a payment or credit PortPro has and QuickBooks
                 // lacks, which no snapshot's age explains.
-                guard let balance = objects[qbID]?["Balance"]?.decimalValue, balance > remain else { continue }
+                guard let balance = objects[qbID]?["Balance"]?.decimalValue else { continue }
+                totals.invoicesChecked += 1
+                totals.portproRemain += remain
+                totals.quickBooksBalance += balance
+                guard balance > remain else { continue }
                 differences.append(
                     BalanceDifference(record: record, qbID: qbID, portproRemain: remain, quickBooksBalance: balance))
             }
         }
-        return differences.sorted { $0.record.id < $1.record.id }
+        return (differences.sorted { $0.record.id < $1.record.id }, totals)
     }
 }
