@@ -290,7 +290,13 @@ struct XMLRecordWalker {
     /// matched to records by arrival; they are matched by line, once the next record starts.
     struct PendingRecord {
         var line: Int
+        /// The line of its end tag: schema messages on lines `line...endLine` are about it.
+        var endLine: Int
         var decoderFound: Bool
+        var kind: RecordKind
+        var index: Int
+        var id: String?
+        var number: String?
     }
 
     private mutating func finishRecord(
@@ -300,7 +306,12 @@ struct XMLRecordWalker {
         guard let kind else { return nil }
         let errorsBefore = result.diagnostics.errorCount
         try assembler.accept(node, kind: kind, result: &result, body: body)
-        return PendingRecord(line: node.position.line, decoderFound: result.diagnostics.errorCount > errorsBefore)
+        let found = result.diagnostics.errorCount > errorsBefore
+        // The id is looked for only when the schema may still speak about a record the decoder accepted.
+        let probe = found ? (id: nil, number: nil) : assembler.probe(node, as: kind)
+        return PendingRecord(
+            line: node.position.line, endLine: max(currentPosition().line, node.position.line), decoderFound: found,
+            kind: kind, index: assembler.lastIndex(of: kind), id: probe.id, number: probe.number)
     }
 
     /// Reports libxml2's messages on lines before `line`; those on the pending record's own
@@ -308,14 +319,27 @@ struct XMLRecordWalker {
     /// field path), since they would only repeat it.
     private func resolve(_ pending: inout PendingRecord?, before line: Int, into result: inout ExportReadResult) {
         var kept: [XMLIssue] = []
+        var aboutThePending: [Diagnostic] = []
         for issue in sink.issues {
             if issue.line >= line {
                 kept.append(issue)
             } else if let record = pending, record.decoderFound, issue.line >= record.line {
                 continue
+            } else if let record = pending, issue.domain == Int32(XML_FROM_SCHEMASV.rawValue),
+                issue.line >= record.line, issue.line <= record.endLine
+            {
+                // The schema refuses a record the decoder accepted: that record's problem, not the file's.
+                let found = diagnostic(for: issue)
+                result.diagnostics.append(found)
+                aboutThePending.append(found)
             } else {
                 result.diagnostics.append(diagnostic(for: issue))
             }
+        }
+        if let record = pending, !aboutThePending.isEmpty {
+            result.noteInvalid(
+                kind: record.kind, index: record.index, portproID: record.id, number: record.number,
+                position: SourcePosition(line: record.line, column: 1), errors: aboutThePending)
         }
         sink.issues = kept
         pending = nil

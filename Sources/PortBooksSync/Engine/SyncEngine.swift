@@ -177,6 +177,17 @@ public final class SyncEngine {
         if settings.sync.isEnabled(.customer) {
             try stager.stageCustomersNamedOnlyByCallers(kinds: RecordKind.allCases.filter(settings.sync.isEnabled))
         }
+        // Records whose export breaks a rule are problems from the stage on: in plan.csv and the results too.
+        var seenUnreadable = Set<String>()
+        let unreadable = try memo.invalidRecords.filter {
+            seenUnreadable.insert("\($0.kind.rawValue) \($0.portproID)").inserted
+        }
+        .compactMap { try ledger.record(kind: $0.kind, portproID: $0.portproID) }
+        .filter { $0.problemCode == LedgerRecord.invalidRecordCode }
+        if !unreadable.isEmpty {
+            try Recorder(ledger: ledger, runID: runID, results: results, plan: planFile).recordStagedProblems(
+                unreadable)
+        }
         var stoppedBy: QuickBooksFault?
         var balanceDifferences = 0
         if try settings.sync.reconcileFirst || Self.hasWorkToPush(ledger) {
