@@ -110,6 +110,19 @@ struct RecordByRecordTests {
         #expect(result.invalidRecords.first?.errors.first?.line == 5)
     }
 
+    @Test(
+        "XML on one line: a schema message cannot be tied to one record by its line, so it stays the file's",
+        arguments: [0, 1])
+    func minifiedSchemaViolationStaysTheFiles(broken: Int) throws {
+        let good = "<customer><_id>c0</_id><company_name>Good</company_name></customer>"
+        let bad = "<customer><company_name>Acme</company_name><_id>c1</_id></customer>"
+        let (_, result) = try readXMLText(
+            "<?xml version=\"1.0\"?>\n<portproExport xmlns=\"urn:portbooks:portpro-export:1\" formatVersion=\"1.0\">"
+                + "<customers>\(broken == 0 ? bad + good : good + bad)</customers></portproExport>\n")
+        #expect(!result.isReadable, "\(result.invalidRecords)")
+        #expect(result.invalidRecords.isEmpty)
+    }
+
     @Test("a file that cannot be read as a whole is still refused whole", arguments: ["json", "xml"])
     func unreadableFilesAreStillRefused(format: String) throws {
         let cut = format == "json" ? String(Self.json.prefix(300)) : String(Self.xml.prefix(400))
