@@ -171,11 +171,6 @@ public struct RecordAssembler {
     /// The place among its kind of the record `accept` saw last.
     func lastIndex(of kind: RecordKind) -> Int { indexes[kind, default: 1] - 1 }
 
-    /// The `_id` and number of a record tree, when readable (``RecordDecoder/probe(_:as:)``).
-    func probe(_ node: SourceNode, as kind: RecordKind) -> (id: String?, number: String?) {
-        decoder.probe(node, as: kind)
-    }
-
     /// Decodes one record tree and hands it to `body` when it is valid and its id is new.
     public mutating func accept(
         _ node: SourceNode, kind: RecordKind, result: inout ExportReadResult, body: (ExportRecord) throws -> Void

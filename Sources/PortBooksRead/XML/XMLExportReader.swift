@@ -306,8 +306,9 @@ struct XMLRecordWalker {
         var ownsItsLines: Bool
         var kind: RecordKind
         var index: Int
-        var id: String?
-        var number: String?
+        /// The record's tree while the schema may still speak about it (the decoder accepted it):
+        /// its `_id` and number are looked for only if it does.
+        var node: SourceNode?
     }
 
     private mutating func finishRecord(
@@ -318,14 +319,12 @@ struct XMLRecordWalker {
         let errorsBefore = result.diagnostics.errorCount
         try assembler.accept(node, kind: kind, result: &result, body: body)
         let found = result.diagnostics.errorCount > errorsBefore
-        // The id is looked for only when the schema may still speak about a record the decoder accepted.
-        let probe = found ? (id: nil, number: nil) : assembler.probe(node, as: kind)
         let endLine = max(currentPosition().line, node.position.line)
         defer { lastRecordEndLine = endLine }
         return PendingRecord(
             line: node.position.line, endLine: endLine, decoderFound: found,
             ownsItsLines: node.position.line > lastRecordEndLine, kind: kind, index: assembler.lastIndex(of: kind),
-            id: probe.id, number: probe.number)
+            node: found ? nil : node)
     }
 
     /// Reports libxml2's messages on lines before `line`; those on the pending record's own
@@ -351,8 +350,11 @@ struct XMLRecordWalker {
             }
         }
         if let record = pending, !aboutThePending.isEmpty {
+            let probe =
+                record.node.map { RecordDecoder(file: file, syntax: .xml).probe($0, as: record.kind) }
+                ?? (id: nil, number: nil)
             result.noteInvalid(
-                kind: record.kind, index: record.index, portproID: record.id, number: record.number,
+                kind: record.kind, index: record.index, portproID: probe.id, number: probe.number,
                 position: SourcePosition(line: record.line, column: 1), errors: aboutThePending)
         }
         sink.issues = kept
