@@ -252,6 +252,7 @@ public struct Stager {
                 "\(escaping: name): \(escaping: invalid.pathText) was not staged: \(escaping: invalid.message)")
         }
         let withoutID = result.invalidRecords.filter { $0.portproID == nil }
+        if !withoutID.isEmpty { results.noteRecordsLeftOut(withoutID.count) }
         for invalid in withoutID {
             results.warn(
                 DisplayText.escaped(

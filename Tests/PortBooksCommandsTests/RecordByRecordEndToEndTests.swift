@@ -220,5 +220,21 @@ struct RecordByRecordEndToEndTests {
         #expect(numbers.sorted() == ["RBR-0301", "RBR-0302"])
         let sent = try #require(try sandbox.objects("Invoice").first { $0["DocNumber"] as? String == "RBR-0302" })
         #expect(MessyExportEndToEndTests.decimal(sent["TotalAmt"]) == Decimal(string: "12.50"))
+
+        // A record left out for want of an _id needs attention even when nothing else does: exit 3.
+        let mixed = [
+            Invoice(id: "rbr-i4", number: "RBR-0304", finalAmount: "20.00", total: "20.00"),
+            Invoice(id: nil, number: "RBR-0305", finalAmount: "30.00", total: "30.00"),
+        ]
+        try Data(Self.text(mixed, format: format).utf8).write(
+            to: project.appendingPathComponent("inbox").appendingPathComponent("rbr-mixed.\(format)"))
+        let leftOut = try sync(project)
+        #expect(leftOut.status == 3, "\(leftOut.stdout)\n\(leftOut.stderr)")
+        #expect(leftOut.stdout.contains("invoices[1] has no usable _id"), "\(leftOut.stdout)")
+        #expect(try problems(project).isEmpty)
+        numbers = try sandbox.objects("Invoice").compactMap { $0["DocNumber"] as? String }.filter {
+            $0.hasPrefix("RBR")
+        }
+        #expect(numbers.sorted() == ["RBR-0301", "RBR-0302", "RBR-0304"])
     }
 }

@@ -271,7 +271,7 @@ public final class SyncEngine {
     /// How the run's row in the ledger reads: `done`, `problems` or `stopped`.
     private static func status(_ problems: Int, _ results: RunResults, _ stoppedBy: QuickBooksFault?) -> String {
         if stoppedBy != nil { return "stopped" }
-        return problems > 0 || !results.filesRejected.isEmpty ? "problems" : "done"
+        return problems > 0 || !results.filesRejected.isEmpty || results.recordsLeftOut > 0 ? "problems" : "done"
     }
 
     /// `20261201T221354Z`, for a dry run's folder.
