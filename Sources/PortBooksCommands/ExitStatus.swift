@@ -84,7 +84,10 @@ enum ExitStatus {
     /// How a sync or import run ends, from its summary (already printed).
     static func check(_ summary: SyncEngine.Summary) throws {
         if let fault = summary.stoppedBy { throw CommandEnd.stopped(fault) }
-        if summary.problemCount > 0 || summary.rejectedFiles > 0 { throw CommandEnd.needsAttention }
+        // Records left out of a staged file for want of an _id need attention too (#22).
+        if summary.problemCount > 0 || summary.rejectedFiles > 0 || summary.results.recordsLeftOut > 0 {
+            throw CommandEnd.needsAttention
+        }
     }
 
     /// An error in words: PortBooks' own errors say what happened; Foundation's file errors

@@ -10,8 +10,11 @@ struct Validate: ParsableCommand {
         abstract: "Check drop files against the PortPro export format; no ledger, no network.",
         discussion: """
             Prints file:line:col: error: … for the first problems of each file (then a count), and a \
-            line per file on stdout. Exits 0 when every file is valid, 3 when any is not. --json: one \
-            object per file, its diagnostics as objects (file, line, column, severity, code, message).
+            line per file on stdout. A file whose only problems are in records of its own is still \
+            staged by a sync (its other records go on; each broken record is a problem row, or is \
+            listed in the file's .error.txt when it has no usable _id): its line says so. Exits 0 \
+            when every file is valid, 3 when any is not. --json: one object per file, its \
+            diagnostics as objects (file, line, column, severity, code, message).
 
             Examples:
               portbooks validate inbox/*.json
@@ -51,6 +54,9 @@ struct Validate: ParsableCommand {
             if json {
                 reports.append([
                     "file": file, "valid": result.isValid, "errors": result.diagnostics.errorCount,
+                    // A readable file is staged: its good records go on, each invalid one is its own problem.
+                    "readable": result.isReadable, "invalidRecords": result.invalidRecords.count,
+                    "invalidRecordsWithoutID": result.invalidRecords.filter { $0.portproID == nil }.count,
                     "shape": result.shape?.rawValue ?? NSNull(),
                     "records": Dictionary(uniqueKeysWithValues: result.counts.map { ($0.key.rawValue, $0.value) }),
                     "diagnostics": result.diagnostics.kept.map { diagnostic -> [String: Any] in
@@ -65,6 +71,8 @@ struct Validate: ParsableCommand {
                 let from = result.shape.flatMap { $0 == .export ? nil : ", from \($0.description)" } ?? ""
                 Terminal.standardOutput(
                     "\(file): valid — \(Self.describe(result.counts))\(from) (\(String(format: "%.2f", seconds)) s)")
+            } else if result.isReadable {
+                Terminal.standardOutput(Self.describeRecordProblems(result, file: file))
             } else {
                 Terminal.standardOutput("\(file): INVALID — \(result.diagnostics.errorCount) problem(s)")
             }
@@ -74,6 +82,23 @@ struct Validate: ParsableCommand {
             Terminal.standardOutputJSON(String(decoding: data, as: UTF8.self))
         }
         if !allValid { throw CommandEnd.needsAttention }
+    }
+
+    /// The line for a readable file some of whose records break a rule: which would be staged,
+    /// which would be problem rows, which would be left out for want of an `_id`.
+    static func describeRecordProblems(_ result: ExportReadResult, file: String) -> String {
+        let withoutID = result.invalidRecords.filter { $0.portproID == nil }.count
+        let rows = result.invalidRecords.count - withoutID
+        var parts: [String] = []
+        if rows > 0 {
+            parts.append("\(rows) would be problem rows (invalid-record) until a corrected export replaces them")
+        }
+        if withoutID > 0 {
+            parts.append("\(withoutID) without a usable _id would be left out and listed in the file's .error.txt")
+        }
+        return "\(file): INVALID RECORDS — \(result.invalidRecords.count) record(s) break a rule: "
+            + parts.joined(separator: "; ") + ". The rest of the file would be staged: "
+            + "\(describe(result.counts))"
     }
 
     static func describe(_ counts: [RecordKind: Int]) -> String {

@@ -200,6 +200,8 @@ public final class LedgerStore: Sendable {
         public var unchanged = 0
         /// Cleared or paid-outside records whose content changed: stored, not pushed again.
         public var ignored = 0
+        /// Records whose export breaks a rule: kept as problems without content (``LedgerRecord/invalidRecordCode``).
+        public var invalid = 0
     }
 
     /// Staging one file: `stage` each record; the whole file commits or none of it does.
@@ -221,7 +223,63 @@ public final class LedgerStore: Sendable {
             let content = try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT content FROM records WHERE kind = ? AND portpro_id = ?"),
                 arguments: [kind.rawValue, portproID])
-            return try content.map { try CanonicalContent.decode(kind: kind, $0) }
+            // A record kept without content (invalid-record) has nothing to combine with.
+            guard let content, !content.isEmpty else { return nil }
+            return try CanonicalContent.decode(kind: kind, content)
+        }
+
+        /// Stages a record whose export breaks a rule of its own (``LedgerRecord/invalidRecordCode``):
+        /// it becomes a problem row with the reader's words, holding no content — nothing can be
+        /// mapped or pushed from it — until an export with good content replaces it (``stage(_:sourceFile:)``
+        /// then makes it pending, a sparse update when it was synced before). Its QuickBooks link,
+        /// synced hash and synced content are kept. A record cleared or marked paid outside
+        /// QuickBooks is left as it is (it is never pushed again anyway); the attempt is audited.
+        public func stageInvalid(
+            kind: RecordKind, portproID: String, number: String?, message: String, suggestion: String,
+            sourceFile: String
+        ) throws {
+            let hash = "invalid:" + SHA256Digest.hexDigest(bytes: Data(message.utf8))
+            let existing = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, state FROM records WHERE kind = ? AND portpro_id = ?"),
+                arguments: [kind.rawValue, portproID])
+            outcome.invalid += 1
+            func audit(_ action: String) throws {
+                try db.execute(
+                    sql:
+                        "INSERT INTO audit (at, run_id, kind, portpro_id, action, detail, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [now, runID, kind.rawValue, portproID, action, message, sourceFile])
+            }
+            guard let existing else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO records (kind, portpro_id, number, content, content_hash, state, problem_code,
+                            problem_message, suggestion, first_problem_at, source_file, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, 'problem', ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        kind.rawValue, portproID, number, Data(), hash, LedgerRecord.invalidRecordCode, message,
+                        suggestion, now, sourceFile, now, now,
+                    ])
+                try audit("invalid-record")
+                return
+            }
+            let state: String = existing["state"]
+            if state == RecordState.cleared.rawValue || state == RecordState.paidOutside.rawValue {
+                try audit("invalid-record-kept")
+                return
+            }
+            try db.execute(
+                sql: """
+                    UPDATE records SET number = COALESCE(?, number), content = ?, content_hash = ?, state = 'problem',
+                        problem_code = ?, problem_message = ?, suggestion = ?, blocked_by = NULL,
+                        first_problem_at = COALESCE(first_problem_at, ?), source_file = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    number, Data(), hash, LedgerRecord.invalidRecordCode, message, suggestion, now, sourceFile, now,
+                    existing["id"] as Int64,
+                ])
+            try audit("invalid-record")
         }
 
         /// Stages one record: new → pending; same content → nothing; changed content → pending
@@ -312,7 +370,8 @@ public final class LedgerStore: Sendable {
                             """,
                         arguments: [
                             hash, name, size, format,
-                            outcome.inserted + outcome.changed + outcome.unchanged + outcome.ignored,
+                            outcome.inserted + outcome.changed + outcome.unchanged + outcome.ignored
+                                + outcome.invalid,
                             now, runID,
                         ])
                     result = outcome

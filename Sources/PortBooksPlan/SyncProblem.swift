@@ -18,7 +18,8 @@ public struct SyncProblem: Hashable, Sendable {
         self.suggestion = suggestion
     }
 
-    /// Every code a sync writes for a problem found with QuickBooks (mapping problems have
+    /// Every code a sync writes for a problem found with QuickBooks, and `invalid-record` for a
+    /// record whose export breaks a rule (the stage writes it; mapping problems have
     /// ``PortBooksMap/MappingProblem/Code``): the README's "Problem codes" table lists exactly
     /// these, and a test holds the two together. A record waiting on another one carries the
     /// code of that wait (`customer-not-synced`, `invoice-not-synced`, `invoice-not-received`,
@@ -28,7 +29,7 @@ public struct SyncProblem: Hashable, Sendable {
         "reference-not-in-quickbooks", "duplicate-doc-number", "number-of-voided", "currency-not-enabled",
         "currency-mismatch", "void-with-payments", "total-below-applied", "credit-memo-not-synced",
         "credit-memo-not-received", "invoice-not-synced", "invoice-not-received", "quickbooks-rejected", "no-answer",
-        portproBalanceMismatchCode,
+        portproBalanceMismatchCode, LedgerRecord.invalidRecordCode,
     ]
 
     /// The codes `portbooks undo` writes for what it leaves alone or cannot reverse; the README's

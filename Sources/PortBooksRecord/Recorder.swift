@@ -127,6 +127,24 @@ public final class Recorder {
         }
     }
 
+    /// Records the rows of records the stage kept as problems because their export breaks a
+    /// rule (``LedgerRecord/invalidRecordCode``): a plan.csv row and a results row each, so a
+    /// dry run shows them as a real run does. The ledger already holds their problem (the stage
+    /// wrote it): nothing changes there.
+    public func recordStagedProblems(_ records: [LedgerRecord]) throws {
+        for record in records {
+            let problem = SyncProblem(
+                code: record.problemCode ?? LedgerRecord.invalidRecordCode, message: record.problemMessage ?? "",
+                suggestion: record.suggestion ?? "")
+            try plan.append(
+                Self.planRow(
+                    PlannedRecord(
+                        record: record, operation: .problem(problem),
+                        reason: "its export breaks a rule of the export format")))
+            try results.record(Self.row(record, .problem, code: problem.code, message: problem.message))
+        }
+    }
+
     static func row(
         _ record: LedgerRecord, _ outcome: ResultRow.Outcome, qbID: String? = nil, code: String = "",
         message: String = ""

@@ -144,6 +144,14 @@ public final class RunResults: @unchecked Sendable {
 
     public func fileDuplicate(_ name: String) { lock.withLock { filesDuplicate.append(name) } }
 
+    /// Records of staged files left out because they break a rule and have no usable `_id`
+    /// (listed in the file's `NAME.error.txt` and the warnings): a run with any needs attention.
+    public var recordsLeftOut: Int { lock.withLock { leftOut } }
+    private var leftOut = 0
+
+    /// Notes `count` records left out for want of a usable `_id`.
+    public func noteRecordsLeftOut(_ count: Int) { lock.withLock { leftOut += count } }
+
     /// Outcome counts per entity, for the summary.
     public func counts() -> [RecordKind: [ResultRow.Outcome: Int]] {
         lock.withLock { tallies }

@@ -5,9 +5,13 @@ import PortBooksLedger
 import PortBooksRead
 import PortBooksReports
 
-/// The stage: streams a drop file's records into the ledger in one transaction. The file is
-/// staged whole, or — when the reader finds any problem — not at all, and goes to `rejected/`
-/// with its diagnostics; a file that ends early and changed less than the drop folder's grace
+/// The stage: streams a drop file's records into the ledger in one transaction. Records are
+/// judged one by one: the good ones are staged; one that breaks a rule of its own is staged as
+/// a problem row (`invalid-record`, ``LedgerStore/StagingSession/stageInvalid(kind:portproID:number:message:suggestion:sourceFile:)``)
+/// when its `_id` is usable, and is listed in the file's `NAME.error.txt` (beside it in
+/// `archive/`) and the run's warnings when it is not. Only a file that cannot be read as a whole
+/// (encoding, syntax, truncation, not an export, a limit) is staged not at all, and goes to
+/// `rejected/` with its diagnostics; a file that ends early and changed less than the drop folder's grace
 /// time ago stays in `inbox/` instead (its writer may have paused). A file whose exact content
 /// was staged before does nothing.
 ///
@@ -65,8 +69,9 @@ public struct Stager {
             let result = try stage(
                 url: file.url, name: file.name, hash: hash, size: file.size, waitsWhenCutOff: mayWait,
                 progress: progress)
-            if result.isValid {
-                archive(file, folder: folder)
+            if result.isReadable {
+                let moved = archive(file, folder: folder)
+                writeRecordProblems(result, beside: moved)
             } else if mayWait && Self.endsEarly(result) {
                 let sentence =
                     "\(file.name) ends early (\(result.diagnostics.kept.first?.description ?? "truncated")) and was "
@@ -116,14 +121,53 @@ public struct Stager {
 
     /// Moves a staged (or already seen) file to `archive/`; a move that fails leaves the file
     /// in `inbox/` with a warning: its records are staged, and the next run archives it.
-    private func archive(_ file: DropFolder.DropFile, folder: DropFolder) {
-        guard movesFiles else { return }
+    @discardableResult
+    private func archive(_ file: DropFolder.DropFile, folder: DropFolder) -> URL? {
+        guard movesFiles else { return nil }
         do {
-            try folder.archive(file)
+            return try folder.archive(file)
         } catch {
             let sentence =
                 "\(file.name) was staged but could not be moved to archive/ (\(FileErrorWords.describe(error))); "
                 + "it stays in inbox/, and the next run archives it without staging it again"
+            logger.error("\(escaping: sentence)")
+            results.warn(DisplayText.escaped(sentence))
+            return nil
+        }
+    }
+
+    /// Writes `NAME.error.txt` beside a staged file (in `archive/`) whose records include some that
+    /// break a rule: those without a usable `_id` (they are in no other place but the run's
+    /// warnings) and those that became problem rows. Nothing is written for a file whose records
+    /// were all good, or when the file was not moved (a dry run, a move that failed).
+    private func writeRecordProblems(_ result: ExportReadResult, beside moved: URL?) {
+        guard let moved, !result.invalidRecords.isEmpty else { return }
+        let withoutID = result.invalidRecords.filter { $0.portproID == nil }
+        let rows = result.invalidRecords.filter { $0.portproID != nil }
+        var lines = [
+            "\(result.file) was staged: its other records were taken; \(result.invalidRecords.count) record(s) break a "
+                + "rule of the export format (docs/FORMAT.md) and were not.", "",
+        ]
+        if !withoutID.isEmpty {
+            lines.append(
+                "\(withoutID.count) record(s) have no usable _id, so they cannot be tracked or synced; correct them in "
+                    + "PortPro and export them again:")
+            lines += withoutID.map { "  \($0.pathText): \($0.message)" }
+            lines.append("")
+        }
+        if !rows.isEmpty {
+            lines.append(
+                "\(rows.count) record(s) are problem rows (invalid-record) in problems.csv until a corrected export "
+                    + "replaces them:")
+            lines += rows.map { "  \($0.kind.rawValue) \($0.portproID ?? ""): \($0.message)" }
+            lines.append("")
+        }
+        do {
+            try DropFolder.writeReason(for: moved, lines: lines)
+        } catch {
+            let sentence =
+                "\(result.file): its record problems could not be written beside it in archive/ "
+                + "(\(FileErrorWords.describe(error))); they are in this run's warnings and problems.csv"
             logger.error("\(escaping: sentence)")
             results.warn(DisplayText.escaped(sentence))
         }
@@ -157,7 +201,7 @@ public struct Stager {
             let size = Int(info.st_size)
             let result = try stage(
                 url: url, name: name, hash: hash, size: size, waitsWhenCutOff: false, progress: progress)
-            if !result.isValid {
+            if !result.isReadable {
                 var lines = [
                     "\(name) was refused whole: \(result.diagnostics.errorCount) problem(s); nothing from it was staged."
                 ]
@@ -194,6 +238,37 @@ public struct Stager {
         return .invoice(known.combining(part))
     }
 
+    /// What a problem row of a record whose export breaks a rule suggests.
+    public static let invalidRecordSuggestion =
+        "correct the record in PortPro and export it again: the corrected export replaces this row and syncs "
+        + "(retry cannot help: there is no readable content to send)"
+
+    /// Logs and notes in the run's warnings the records of a staged file that break a rule:
+    /// each without a usable `_id` by itself (it is nowhere else), the others as a count.
+    private func noteInvalidRecords(_ result: ExportReadResult) {
+        let name = result.file
+        for invalid in result.invalidRecords {
+            logger.error(
+                "\(escaping: name): \(escaping: invalid.pathText) was not staged: \(escaping: invalid.message)")
+        }
+        let withoutID = result.invalidRecords.filter { $0.portproID == nil }
+        if !withoutID.isEmpty { results.noteRecordsLeftOut(withoutID.count) }
+        for invalid in withoutID {
+            results.warn(
+                DisplayText.escaped(
+                    "\(name): \(invalid.pathText) has no usable _id and cannot be tracked or synced; it was left out "
+                        + "(\(invalid.message))"))
+        }
+        let rows = result.invalidRecords.count - withoutID.count
+        if rows > 0 {
+            results.warn(
+                DisplayText.escaped(
+                    "\(name): \(rows) record(s) break a rule of the export format and are problem rows "
+                        + "(\(LedgerRecord.invalidRecordCode)) until a corrected export replaces them; the file's "
+                        + "other records were staged"))
+        }
+    }
+
     /// Whether a refused read says the file ends early (it was cut off), not that it is wrong.
     static func endsEarly(_ result: ExportReadResult) -> Bool {
         result.diagnostics.kept.contains { $0.code == .truncated }
@@ -223,13 +298,24 @@ public struct Stager {
                 staged += 1
                 if staged % 1000 == 0 { progress?.update(phase: "staging \(escaping: name)", done: staged, total: nil) }
             }
-            return result.isValid
+            guard result.isReadable else { return false }
+            // Records judged one by one: each that breaks a rule and has a usable _id is a problem row.
+            for invalid in result.invalidRecords {
+                guard let id = invalid.portproID else { continue }
+                try session.stageInvalid(
+                    kind: invalid.kind, portproID: id, number: invalid.number, message: invalid.message,
+                    suggestion: Self.invalidRecordSuggestion, sourceFile: name)
+                memo.insertInvalid(kind: invalid.kind, portproID: id)
+            }
+            return true
         }
-        if result.isValid {
+        if result.isReadable {
             results.fileStaged(name)
             logger.info("\(escaping: name): staged \(result.recordCount) records")
             // Informational values left out (docs/FORMAT.md): never a refusal, but never silent.
-            let warnings = result.diagnostics.kept.filter { $0.severity == .warning }
+            let warnings = result.diagnostics.kept.filter {
+                $0.severity == .warning && $0.code == .informationalValue
+            }
             for warning in warnings { logger.warning("\(warning.description)") }
             if let first = warnings.first {
                 results.warn(
@@ -237,6 +323,7 @@ public struct Stager {
                         "\(name): \(result.diagnostics.warningCount) informational value(s) could not be used and were "
                             + "left out; the records were staged (first: \(first.description))"))
             }
+            noteInvalidRecords(result)
             for (method, count) in unmappedMethods.sorted(by: { $0.key < $1.key }) {
                 results.warn(
                     DisplayText.escaped(

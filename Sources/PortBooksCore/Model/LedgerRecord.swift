@@ -101,8 +101,31 @@ public struct LedgerRecord: Hashable, Sendable {
     /// The staged PortPro record: from the run's memo of what it staged when it has it (decoding
     /// canonical JSON was an eighth of a push's CPU), else decoded from the ledger's content.
     public func decoded(memo: StagedMemo? = nil) throws -> ExportRecord {
+        if isUnreadable { throw UnreadableRecord(kind: kind, portproID: portproID) }
         if let record = memo?.record(hash: contentHash), record.kind == kind { return record }
         return try CanonicalContent.decode(kind: kind, content)
+    }
+}
+
+extension LedgerRecord {
+    /// The problem code of a record its export holds but whose content breaks a rule of
+    /// docs/FORMAT.md (an amount that is not a number, a date that is not a date, a missing
+    /// required field): the ledger keeps it as a problem with no content until a corrected
+    /// export replaces it.
+    public static let invalidRecordCode = "invalid-record"
+
+    /// Whether the ledger holds no readable content for this record (``invalidRecordCode``):
+    /// nothing can be mapped or pushed from it until a corrected export replaces it.
+    public var isUnreadable: Bool { content.isEmpty }
+}
+
+/// Thrown by ``LedgerRecord/decoded(memo:)`` for a record staged without readable content.
+public struct UnreadableRecord: Error, CustomStringConvertible {
+    public var kind: RecordKind
+    public var portproID: String
+
+    public var description: String {
+        "the \(kind.rawValue) \(portproID) could not be read from its export; a corrected export replaces it"
     }
 }
 
@@ -184,5 +207,21 @@ public final class StagedMemo: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return records[hash]
+    }
+
+    private var invalid: [(kind: RecordKind, portproID: String)] = []
+
+    /// Notes a record staged as unreadable (``LedgerRecord/invalidRecordCode``) in this run.
+    public func insertInvalid(kind: RecordKind, portproID: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        invalid.append((kind, portproID))
+    }
+
+    /// The records staged as unreadable in this run, in staging order.
+    public var invalidRecords: [(kind: RecordKind, portproID: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return invalid
     }
 }

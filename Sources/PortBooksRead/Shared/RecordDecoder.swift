@@ -32,6 +32,27 @@ public struct RecordDecoder: Sendable {
         for diagnostic in context.diagnostics { diagnostics.append(diagnostic) }
         return context.diagnostics.contains(where: { $0.severity == .error }) ? nil : record
     }
+
+    /// What can be said of a record that did not decode: its `_id` when that is a valid id,
+    /// and its number (or a customer's name) when readable. Problems found here are not reported.
+    public func probe(_ node: SourceNode, as kind: RecordKind) -> (id: String?, number: String?) {
+        let context = DecodeContext(file: file, syntax: syntax)
+        guard case .object = node.value, let scope = context.scope(node, path: FieldPath(kind.arrayName)) else {
+            return (nil, nil)
+        }
+        let id = scope.id("_id")
+        let idUsable = id != nil && context.diagnostics.isEmpty
+        let field =
+            switch kind {
+            case .customer: "company_name"
+            case .invoice: "reference_number"
+            case .payment: "referenceNo"
+            case .creditMemo: "credit_memo_number"
+            }
+        let before = context.diagnostics.count
+        let number = scope.text(field, maxLength: 500)
+        return (idUsable ? id : nil, context.diagnostics.count == before ? number : nil)
+    }
 }
 
 /// The mutable state of decoding one record.

@@ -79,6 +79,8 @@ struct XMLRecordWalker {
     /// Element names and namespaces come from the parser's dictionary: the same pointer for
     /// the same name, so each is turned into a Swift string once per file.
     private var names = InternedNames()
+    /// The line where the last record read ended (0 before the first).
+    private var lastRecordEndLine = 0
 
     private struct Builder {
         var name: String
@@ -123,6 +125,8 @@ struct XMLRecordWalker {
                 let namespace = names.string(xmlTextReaderConstNamespaceUri(reader))
                 let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
                 let position = currentPosition()
+                // A record that shares a line with the root or a wrapper cannot own that line's schema messages.
+                if depth <= 1 { lastRecordEndLine = max(lastRecordEndLine, position.line) }
                 if depth == 0 {
                     sawRoot = true
                     guard name == "portproExport", namespace == XMLExportReader.namespace else {
@@ -173,6 +177,9 @@ struct XMLRecordWalker {
                 }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 if depth == 0 { rootClosed = true }
+                if depth <= 1, let record = pending, record.endLine >= currentPosition().line {
+                    pending?.ownsItsLines = false
+                }
                 guard depth >= 2, !stack.isEmpty, currentKind != nil else {
                     if depth == 1 { currentKind = nil }
                     continue
@@ -290,7 +297,18 @@ struct XMLRecordWalker {
     /// matched to records by arrival; they are matched by line, once the next record starts.
     struct PendingRecord {
         var line: Int
+        /// The line of its end tag: schema messages on lines `line...endLine` are about it.
+        var endLine: Int
         var decoderFound: Bool
+        /// Whether the record has its lines to itself at its start (the previous record ended on
+        /// an earlier line): only then can a schema message be tied to it by line. (Minified XML
+        /// puts records on one line: a schema message there stays the file's.)
+        var ownsItsLines: Bool
+        var kind: RecordKind
+        var index: Int
+        /// The record's tree while the schema may still speak about it (the decoder accepted it):
+        /// its `_id` and number are looked for only if it does.
+        var node: SourceNode?
     }
 
     private mutating func finishRecord(
@@ -300,7 +318,13 @@ struct XMLRecordWalker {
         guard let kind else { return nil }
         let errorsBefore = result.diagnostics.errorCount
         try assembler.accept(node, kind: kind, result: &result, body: body)
-        return PendingRecord(line: node.position.line, decoderFound: result.diagnostics.errorCount > errorsBefore)
+        let found = result.diagnostics.errorCount > errorsBefore
+        let endLine = max(currentPosition().line, node.position.line)
+        defer { lastRecordEndLine = endLine }
+        return PendingRecord(
+            line: node.position.line, endLine: endLine, decoderFound: found,
+            ownsItsLines: node.position.line > lastRecordEndLine, kind: kind, index: assembler.lastIndex(of: kind),
+            node: found ? nil : node)
     }
 
     /// Reports libxml2's messages on lines before `line`; those on the pending record's own
@@ -308,14 +332,30 @@ struct XMLRecordWalker {
     /// field path), since they would only repeat it.
     private func resolve(_ pending: inout PendingRecord?, before line: Int, into result: inout ExportReadResult) {
         var kept: [XMLIssue] = []
+        var aboutThePending: [Diagnostic] = []
         for issue in sink.issues {
             if issue.line >= line {
                 kept.append(issue)
             } else if let record = pending, record.decoderFound, issue.line >= record.line {
                 continue
+            } else if let record = pending, record.ownsItsLines, issue.domain == Int32(XML_FROM_SCHEMASV.rawValue),
+                issue.line >= record.line, issue.line <= record.endLine
+            {
+                // The schema refuses a record the decoder accepted: that record's problem, not the file's.
+                let found = diagnostic(for: issue)
+                result.diagnostics.append(found)
+                aboutThePending.append(found)
             } else {
                 result.diagnostics.append(diagnostic(for: issue))
             }
+        }
+        if let record = pending, !aboutThePending.isEmpty {
+            let probe =
+                record.node.map { RecordDecoder(file: file, syntax: .xml).probe($0, as: record.kind) }
+                ?? (id: nil, number: nil)
+            result.noteInvalid(
+                kind: record.kind, index: record.index, portproID: probe.id, number: probe.number,
+                position: SourcePosition(line: record.line, column: 1), errors: aboutThePending)
         }
         sink.issues = kept
         pending = nil

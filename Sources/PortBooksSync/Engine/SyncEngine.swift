@@ -182,6 +182,17 @@ public final class SyncEngine {
         if settings.sync.isEnabled(.customer) {
             try stager.stageCustomersNamedOnlyByCallers(kinds: RecordKind.allCases.filter(settings.sync.isEnabled))
         }
+        // Records whose export breaks a rule are problems from the stage on: in plan.csv and the results too.
+        var seenUnreadable = Set<String>()
+        let unreadable = try memo.invalidRecords.filter {
+            seenUnreadable.insert("\($0.kind.rawValue) \($0.portproID)").inserted
+        }
+        .compactMap { try ledger.record(kind: $0.kind, portproID: $0.portproID) }
+        .filter { $0.problemCode == LedgerRecord.invalidRecordCode }
+        if !unreadable.isEmpty {
+            try Recorder(ledger: ledger, runID: runID, results: results, plan: planFile).recordStagedProblems(
+                unreadable)
+        }
         var stoppedBy: QuickBooksFault?
         var balanceDifferences = 0
         var balance: BalanceTotals?
@@ -278,7 +289,7 @@ public final class SyncEngine {
     /// How the run's row in the ledger reads: `done`, `problems` or `stopped`.
     private static func status(_ problems: Int, _ results: RunResults, _ stoppedBy: QuickBooksFault?) -> String {
         if stoppedBy != nil { return "stopped" }
-        return problems > 0 || !results.filesRejected.isEmpty ? "problems" : "done"
+        return problems > 0 || !results.filesRejected.isEmpty || results.recordsLeftOut > 0 ? "problems" : "done"
     }
 
     /// `20261201T221354Z`, for a dry run's folder.

@@ -165,6 +165,14 @@ public struct ResolutionPlanner: Sendable {
             entry.message = how
         }
         guard let record = entry.record else { return entry }
+        if record.isUnreadable && action != .clear {
+            // Its export broke a rule (invalid-record): there is no content to send, link or mark.
+            entry.reject(
+                "\(describe(record)) could not be read from its export (\(record.problemMessage ?? "invalid-record")), "
+                    + "so there is nothing to \(action.rawValue): correct it in PortPro and export it again — the "
+                    + "corrected export replaces this row and syncs (clear takes it off the list)")
+            return entry
+        }
         if action == .removeQBID && record.qbID == nil {
             entry.reject("\(describe(record)) has no QuickBooks ID to remove")
             return entry
