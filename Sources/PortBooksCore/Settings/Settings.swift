@@ -26,6 +26,8 @@ public struct Settings: Sendable {
     /// `[custom_fields]`, in file order; at most 3.
     public var customFields: [CustomFieldSetting]
     public var templates: TemplateSettings
+    /// `[push]`: how creates are sent.
+    public var push = PushSettings()
 
     /// Reads and checks `path`; throws ``SettingsError`` listing every problem with its line.
     public static func load(path: String) throws -> Settings {

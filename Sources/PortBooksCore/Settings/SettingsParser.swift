@@ -29,6 +29,7 @@ struct SettingsParser {
         "items": ["default", "map"],
         "tax": ["mode", "charge_types", "charge_names", "item"],
         "payments": ["deposit_account", "methods"],
+        "push": ["single_requests"],
         "class": ["name"],
         "location": ["name"],
         "custom_fields": [],
@@ -172,12 +173,17 @@ struct SettingsParser {
         let customFields = customFieldSettings(root["custom_fields"]?.table)
         let templates = templateSettings(root["templates"]?.table)
 
+        var push = PushSettings()
+        push.singleRequests = bool(root["push"]?.table, ["push", "single_requests"], push.singleRequests)
+
         guard let templates else { return nil }
-        return Settings(
+        var settings = Settings(
             file: file, directory: directory, quickbooks: quickbooks, folders: folders, sync: sync,
             customers: customers, invoices: invoices, items: items, tax: tax, payments: payments,
             className: className.isEmpty ? nil : className, locationName: locationName.isEmpty ? nil : locationName,
             customFields: customFields, templates: templates)
+        settings.push = push
+        return settings
     }
 
     private mutating func customFieldSettings(_ table: TOMLTable?) -> [CustomFieldSetting] {
