@@ -267,11 +267,14 @@ def stats_delta(before, after):
 # flags of a file imported first and not timed).
 MIXES = {
     # Today's export: customers, invoices, about 3 payments for every 10 invoices, credit memos.
-    "invoice-heavy": ((), None),
+    "invoice-heavy": ((), None, ""),
     # A paid history: every invoice paid in full by one payment.
-    "paid-history": (("--payments-per-invoice", "1"), None),
+    "paid-history": (("--payments-per-invoice", "1"), None, ""),
     # Cash receipts: payments only, for invoices already in QuickBooks (imported first).
-    "cash-receipts": (("--payments-per-invoice", "1", "--payments-only"), ("--payments-per-invoice", "0")),
+    "cash-receipts": (("--payments-per-invoice", "1", "--payments-only"), ("--payments-per-invoice", "0"), ""),
+    # The paid history again with every create in a batch: the fewest requests (the setting
+    # for who is charged per request), at most 1,200 records a minute.
+    "paid-history-batches-only": (("--payments-per-invoice", "1"), None, "\n[push]\nsingle_requests = false\n"),
 }
 
 
@@ -289,20 +292,26 @@ def push(invoices, time_scale=TIME_SCALE, latency=0, limits="qbo", rerun=False, 
     print(f"\n== {label}: {invoices:,} invoices ({mix}) through portbooks import, qbo-sandbox {scaled} ==",
           flush=True)
     folder = os.path.join(OUT, f"{label.replace(' ', '-')}-{invoices}-{int(time.time() * 1000)}")
-    flags, first = MIXES[mix]
+    flags, first, settings = MIXES[mix]
     export = mix_export(invoices, flags)
     prepared = mix_export(invoices, first) if first is not None else None
     sandbox, url = start_sandbox(*sandbox_flags(limits, time_scale, latency))
     try:
         config = connected_project(url, folder)
+        if settings:
+            with open(config, "a") as out:
+                out.write(settings)
         # The client paces to the sandbox's scaled limits; with limits off, to none at all
         # (a scale so large that every window is empty), so only PortBooks' own work is timed.
         env = dict(os.environ, PORTBOOKS_QBO_TIME_SCALE=str(time_scale if limits == "qbo" else 1_000_000))
         if prepared:
             # What is already in QuickBooks; then a sliding minute of quiet, so the timed run
             # starts with the realm's windows as empty as a new day's.
-            subprocess.run([PORTBOOKS, "import", "--config", config, prepared], env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # Exit 3: the seeded company's own RSRE_000150 clashes with the export's, as in every push.
+            first_run = subprocess.run([PORTBOOKS, "import", "--config", config, prepared], env=env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if first_run.returncode not in (0, 3):
+                sys.exit(f"bench: importing {prepared} first exited {first_run.returncode}")
             time.sleep(61.0 / time_scale)
         before = http(url + "/_sandbox/stats")
         started = time.monotonic()
@@ -476,13 +485,15 @@ def chaos(invoices):
 SIZES = {
     # Under a minute from a built tree: the same measurements, small.
     "small": {"ingest": 5_000, "large_gb": 0.05, "push": 600, "time_scale": 60, "latency": 2, "push_60x": 0,
-              "mixes": {"invoice-heavy": 600, "paid-history": 600, "cash-receipts": 1200}, "mix_runs": 1},
+              "mixes": {"invoice-heavy": 600, "paid-history": 600, "cash-receipts": 1200,
+                        "paid-history-batches-only": 600}, "mix_runs": 1},
     # The real measurement: a 100k-invoice ingest, 1 GB files, and a push long enough
     # (400 batches) that the opening burst the limits allow is a small part of it.
     "full": {"ingest": 100_000, "large_gb": 1.0, "push": 12_000, "time_scale": 10, "latency": 20, "push_60x": 3000,
              # Each mix long enough (about 20 s or more at x10) that the opening burst the
              # sliding windows allow is a small part of it; three runs each, interleaved.
-             "mixes": {"invoice-heavy": 12_000, "paid-history": 3_000, "cash-receipts": 6_000}, "mix_runs": 3},
+             "mixes": {"invoice-heavy": 12_000, "paid-history": 3_000, "cash-receipts": 6_000,
+                       "paid-history-batches-only": 3_000}, "mix_runs": 3},
 }
 
 

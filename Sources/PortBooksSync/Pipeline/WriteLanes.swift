@@ -43,6 +43,7 @@ actor WriteLanes {
 
     private let writer: any QuickBooksWriter
     private let ledger: LedgerStore
+    private let journal: SendJournal
     let singles: Bool
     private var queue: [Entry] = []
     private var head = 0
@@ -67,6 +68,7 @@ actor WriteLanes {
         self.writer = writer
         self.ledger = ledger
         self.singles = singles
+        journal = SendJournal(ledger: ledger)
     }
 
     /// Starts the lanes' workers.
@@ -129,7 +131,10 @@ actor WriteLanes {
                 recordedSends.append(send)
             }
         }
-        if recordedSends.count >= 64 { try flushRecorded() }
+        if recordedSends.count >= 64 {
+            journal.forget(recordedSends)
+            recordedSends.removeAll()
+        }
     }
 
     /// No more work: the workers end once the queue is empty; recorded sends are forgotten.
@@ -149,9 +154,9 @@ actor WriteLanes {
     }
 
     private func flushRecorded() throws {
-        guard !recordedSends.isEmpty else { return }
-        try ledger.forgetSends(recordedSends)
+        journal.forget(recordedSends)
         recordedSends.removeAll()
+        try journal.drained()
     }
 
     // MARK: The lanes
@@ -199,27 +204,34 @@ actor WriteLanes {
         return taken
     }
 
-    /// One worker of a lane: waits for work, is admitted, takes what is at the head of the
-    /// queue then, writes the send down, sends it and hands out the answers.
+    /// One worker of a lane: waits for work, takes it, writes the send down, sends it and
+    /// hands out the answers. A batch is admitted first and takes what is at the head of the
+    /// queue then (it may wait most of a minute for its window, and the records must not wait
+    /// with it). A single takes its record first and writes it down before it asks to be
+    /// admitted: the pacer counts a request in its windows from admission until its answer,
+    /// so the ledger's write must not sit in between — it would cost the 10-a-second window
+    /// room at every request (a single holds one record while it waits; six at most).
     private nonisolated func work(_ route: WireSend.Route) async {
         while await waitForWork(route) {
-            let admission: WriteAdmission
-            do {
-                admission = try await writer.admit(route)
-            } catch {
-                await fail(error)
-                return
+            var admission: WriteAdmission?
+            if route == .batch {
+                do {
+                    admission = try await writer.admit(.batch)
+                } catch {
+                    await fail(error)
+                    return
+                }
             }
             let taken = await take(route)
             guard !taken.isEmpty else {
-                await writer.unused(admission)
+                if let admission { await writer.unused(admission) }
                 continue
             }
             do {
                 let jobs = taken.map { (entity: $0.entity, job: $0.job) }
                 let send =
                     route == .batch ? try WireSend.batch(jobs) : WireSend.single(jobs[0].job, entity: jobs[0].entity)
-                try ledger.recordSends([
+                try await journal.write([
                     PendingSend(
                         requestID: send.requestID.value, route: route == .batch ? .batch : .single,
                         entity: route == .batch ? "" : jobs[0].entity, body: send.body,
@@ -228,6 +240,7 @@ actor WriteLanes {
                         })
                 ])
                 await sending(send.requestID.value, taken, route: route)
+                if admission == nil { admission = try await writer.admit(.single) }
                 let answers = try await writer.send(send, admission: admission)
                 await deliver(taken, answers)
             } catch {
@@ -287,5 +300,77 @@ actor WriteLanes {
         for waiter in batchWaiters + singleWaiters { waiter.resume(returning: false) }
         batchWaiters.removeAll()
         singleWaiters.removeAll()
+    }
+}
+
+/// The ledger writes of the lanes, off the cooperative threads: a send's row is committed
+/// before it goes, and the rows of the sends admitted meanwhile are committed together (one
+/// transaction, one sync to disk for all of them), while the tasks waiting for them are
+/// suspended rather than blocking one of the few threads every task runs on. Forgetting
+/// recorded sends goes the same way, in order.
+final class SendJournal: @unchecked Sendable {
+    private let ledger: LedgerStore
+    private let queue = DispatchQueue(label: "portbooks.write-lanes.sends")
+    private let lock = NSLock()
+    private var waiting: [(sends: [PendingSend], done: CheckedContinuation<Void, any Error>)] = []
+    private var draining = false
+    private var failure: (any Error)?
+
+    init(ledger: LedgerStore) {
+        self.ledger = ledger
+    }
+
+    /// Returns once `sends` are committed.
+    func write(_ sends: [PendingSend]) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            lock.lock()
+            waiting.append((sends, done))
+            let start = !draining
+            draining = true
+            lock.unlock()
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    /// Forgets sends whose answers are recorded, after every write queued before.
+    func forget(_ requestIDs: [String]) {
+        guard !requestIDs.isEmpty else { return }
+        queue.async {
+            do {
+                try self.ledger.forgetSends(requestIDs)
+            } catch {
+                self.lock.lock()
+                self.failure = self.failure ?? error
+                self.lock.unlock()
+            }
+        }
+    }
+
+    /// Waits (blocking) for everything queued so far; throws a failure to forget.
+    func drained() throws {
+        queue.sync {}
+        lock.lock()
+        defer { lock.unlock() }
+        if let failure { throw failure }
+    }
+
+    private func drain() {
+        while true {
+            lock.lock()
+            let batch = waiting
+            waiting = []
+            if batch.isEmpty {
+                draining = false
+                lock.unlock()
+                return
+            }
+            lock.unlock()
+            do {
+                try ledger.recordSends(batch.flatMap(\.sends))
+                for entry in batch { entry.done.resume() }
+            } catch {
+                for entry in batch { entry.done.resume(throwing: error) }
+            }
+        }
     }
 }
