@@ -205,7 +205,10 @@ final class PushPipeline {
     func replayPendingSends() async throws {
         let sends = try ledger.pendingSends()
         guard !sends.isEmpty else { return }
-        logger.info("sending again the \(sends.count) requests a stopped run left unrecorded")
+        var again = 0
+        defer {
+            if again > 0 { logger.info("sent again the \(again) requests a stopped run left unrecorded") }
+        }
         for send in sends {
             let records = try ledger.records(ids: send.members.map(\.recordID))
             var byID: [Int64: LedgerRecord] = [:]
@@ -234,6 +237,7 @@ final class PushPipeline {
             }
             let wire = WireSend(
                 route: send.route == .batch ? .batch : .single, requestID: requestID, body: send.body, jobs: jobs)
+            again += 1
             let answers = try await writer.send(wire, admission: nil)
             let planned = live.compactMap { member -> PlannedRecord? in
                 guard var record = byID[member.recordID],
