@@ -6,7 +6,8 @@ A release qbo-sandbox (Intuit's limits at `--time-scale 60`, PortBooks pacing to
 injects server errors (500, nothing written), commit-then-drop (the write is committed, the
 connection closed without an answer), throttles (injected 429s) and latency, all from a
 seeded generator. `portbooks import` of a generated export (`portbooks generate --invoices
-N`: N invoices plus their customers, payments and credit memos) is killed with SIGKILL at
+N --payments-per-invoice 1`: N invoices, each paid by a payment, plus their customers and
+credit memos; payments go in batches like invoices) is killed with SIGKILL at
 seeded random moments spread over the import (the first within a second of starting, each
 later one once a random share of what is left has synced, plus up to a second) and restarted,
 until a run finishes. Then, from the export file (read here with Python's json, amounts as
@@ -294,16 +295,19 @@ def ledger_progress(ledger_path):
     return ", ".join(f"{k} {staged[k][1]}/{staged[k][0]}" for k in KINDS if k in staged)
 
 
-def run(invoices, seed=4, kills=12, max_delay=20.0, faults=None, max_runs=60):
-    """The whole chaos run; returns (audit, summary dict)."""
+def run(invoices, seed=4, kills=12, max_delay=20.0, faults=None, max_runs=60, payments_per_invoice=1):
+    """The whole chaos run; returns (audit, summary dict). `payments_per_invoice` N pays every
+    invoice in N payments (`generate --payments-per-invoice N`); 0 keeps the generator's
+    default mix (about 3 payments for every 10 invoices)."""
     faults = dict(DEFAULT_FAULTS if faults is None else faults)
     faults.setdefault("seed", seed)
     print(f"\n== Chaos: {invoices:,} invoices (with their customers, payments and credit memos); faults "
           + ", ".join(f"{k} {v}" for k, v in faults.items()) + f"; up to {kills} SIGKILLs ==", flush=True)
     os.makedirs(bench.OUT, exist_ok=True)
     folder = os.path.join(bench.OUT, f"chaos-{invoices}-{int(time.time())}")
-    export = os.path.join(bench.OUT, f"chaos-export-{invoices}-{seed}.json")
-    generate(invoices, "json", export, seed=seed)
+    export = os.path.join(bench.OUT, f"chaos-export-{invoices}-{seed}-ppi{payments_per_invoice}.json")
+    extra = ("--payments-per-invoice", str(payments_per_invoice)) if payments_per_invoice > 0 else ()
+    generate(invoices, "json", export, seed=seed, extra=extra)
     # Intuit's limits run 60x faster, and PortBooks paces (and pauses 60/60 s after a 429) to
     # match, so injected throttles cost a second each instead of a minute.
     sandbox, url = start_sandbox("--limits", "qbo", "--time-scale", str(TIME_SCALE))
@@ -403,6 +407,9 @@ def main():
     parser.add_argument("--kills", type=int, default=12, help="SIGKILLs before runs are left to finish")
     parser.add_argument("--max-delay", type=float, default=20.0, help="a run is killed after this many s at the latest")
     parser.add_argument("--build", choices=("release", "debug"), default="release", help="which binaries to run")
+    parser.add_argument("--payments-per-invoice", type=int, default=1,
+                        help="every invoice paid in N payments (they go in batches like the invoices); "
+                             "0: the generator's default mix")
     parser.add_argument("--out", default=bench.OUT, help="where the export and the project folder go")
     args = parser.parse_args()
     bench.OUT = os.path.abspath(args.out)
@@ -411,7 +418,8 @@ def main():
     bench.SANDBOX = os.path.join(ROOT, ".build", args.build, "qbo-sandbox")
     if not os.path.exists(bench.PORTBOOKS) or not os.path.exists(bench.SANDBOX):
         sys.exit(f"chaos: build first (make chaos builds the release binaries; missing {bench.PORTBOOKS})")
-    audit, _ = run(args.invoices, seed=args.seed, kills=args.kills, max_delay=args.max_delay)
+    audit, _ = run(args.invoices, seed=args.seed, kills=args.kills, max_delay=args.max_delay,
+                   payments_per_invoice=args.payments_per_invoice)
     if audit.failures:
         sys.exit(f"chaos: FAILED — {sum(audit.counts.values())} mismatch(es)")
     print("chaos: OK — QuickBooks holds exactly the export, the ledger agrees, problems.csv lists only genuine problems")

@@ -27,6 +27,20 @@ struct Generate: ParsableCommand {
             """)
     var response: String = "invoices"
 
+    @Option(
+        help: """
+            Pay every invoice in full in N payments (a paid history) instead of the default mix \
+            (about 3 payments for every 10 invoices); 0 writes no payments.
+            """)
+    var paymentsPerInvoice: Int?
+
+    @Flag(
+        help: """
+            Write only the payments (a cash-receipts file): for invoices already imported from an \
+            export of the same --invoices and --seed.
+            """)
+    var paymentsOnly = false
+
     @Option(help: "The random seed; the same seed gives the same export.")
     var seed: UInt64 = 1
 
@@ -37,6 +51,12 @@ struct Generate: ParsableCommand {
         guard invoices >= 0 else { throw ValidationError("--invoices must be 0 or more.") }
         guard ExportFormat(rawValue: format) != nil || format == Self.portproAPI else {
             throw ValidationError("--format must be json, xml or portpro-api.")
+        }
+        guard (paymentsPerInvoice ?? 0) >= 0, (paymentsPerInvoice ?? 0) <= 60 else {
+            throw ValidationError("--payments-per-invoice must be from 0 to 60.")
+        }
+        guard !paymentsOnly || ExportFormat(rawValue: format) != nil else {
+            throw ValidationError("--payments-only writes an export document (--format json or xml).")
         }
         guard SyntheticExport.PortProResponse(rawValue: response) != nil else {
             throw ValidationError("--response must be invoices or customers.")
@@ -59,7 +79,8 @@ struct Generate: ParsableCommand {
         } else {
             handle = FileHandle.standardOutput
         }
-        let generator = SyntheticExport(seed: seed, invoiceCount: invoices)
+        let generator = SyntheticExport(
+            seed: seed, invoiceCount: invoices, paymentsPerInvoice: paymentsPerInvoice, paymentsOnly: paymentsOnly)
         let sink = BufferedOutput(handle: handle)
         if let exportFormat = ExportFormat(rawValue: format) {
             try generator.write(format: exportFormat, to: sink)

@@ -181,6 +181,23 @@ public final class LedgerStore: Sendable {
             try db.execute(sql: "UPDATE records SET synced_content = content WHERE synced_hash = content_hash")
         }
         registerUndoMigrations(&migrator)
+        migrator.registerMigration("payment-batches") { db in
+            // Every create the push sends (a /batch of up to 30, or a single request), written
+            // before it goes: its requestid, the exact bytes, and its members with the content
+            // each was sent with. A run that dies before recording the answers sends exactly
+            // this again (``LedgerStore/pendingSends()``), and QuickBooks replays it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sends (
+                        request_id TEXT PRIMARY KEY,
+                        route TEXT NOT NULL CHECK (route IN ('batch', 'single')),
+                        entity TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        members TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

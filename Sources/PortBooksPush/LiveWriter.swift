@@ -101,3 +101,51 @@ public struct LiveWriter: QuickBooksWriter {
         return answers
     }
 }
+
+extension LiveWriter {
+    public func admit(_ route: WireSend.Route) async throws -> WriteAdmission {
+        WriteAdmission(permit: try await client.admit(route == .batch ? .batch : .single))
+    }
+
+    public func unused(_ admission: WriteAdmission) async {
+        if let permit = admission.permit { await client.unused(permit) }
+    }
+
+    /// A batch's item faults are its records' answers, and an item the answer left out is
+    /// `no-answer`; a single's fault is its record's answer. What fails the whole request past
+    /// its retries is thrown.
+    public func send(_ send: WireSend, admission: WriteAdmission?) async throws -> WriteAnswers {
+        var answers: WriteAnswers = [:]
+        switch send.route {
+        case .batch:
+            let items = send.jobs.map {
+                BatchItem(bId: $0.job.batchID, .create(QuickBooksEntity($0.entity), $0.job.json))
+            }
+            let results = try await client.batch(
+                items, encodedItems: send.body, requestID: send.requestID, permit: admission?.permit)
+            for (bId, result) in results {
+                guard let id = WriteJob.recordID(inBatchID: bId) else { continue }
+                switch result {
+                case .object(let object) where object["Id"]?.stringValue != nil: answers[id] = .success(object)
+                case .fault(let fault): answers[id] = .failure(fault)
+                default: continue
+                }
+            }
+            for (_, job) in send.jobs where answers[job.recordID] == nil {
+                answers[job.recordID] = .failure(Self.noAnswer)
+            }
+        case .single:
+            guard let first = send.jobs.first else { return [:] }
+            let (entity, job) = first
+            do {
+                answers[job.recordID] = .success(
+                    try await client.create(
+                        QuickBooksEntity(entity), encodedPayload: send.body, requestID: send.requestID,
+                        permit: admission?.permit))
+            } catch let fault as QuickBooksFault {
+                answers[job.recordID] = .failure(fault)
+            }
+        }
+        return answers
+    }
+}

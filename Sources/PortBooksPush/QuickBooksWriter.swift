@@ -31,6 +31,11 @@ public struct WriteJob: Sendable, Hashable {
     public static func recordID(inBatchID bId: String) -> Int64? {
         Int64(bId.split(separator: ".", maxSplits: 1).first ?? "")
     }
+
+    /// The generation in a batch item id made by ``batchID`` (0 when it has none).
+    public static func generation(inBatchID bId: String) -> Int {
+        Int(bId.split(separator: ".", maxSplits: 1).dropFirst().first ?? "") ?? 0
+    }
 }
 
 /// A sparse update of one linked object.
@@ -73,7 +78,7 @@ public struct VoidJob: Sendable, Hashable {
 /// a fault that stops the run (auth, fatal, transient past the retry budget) is thrown — or,
 /// inside a batch, answered for its items, so the links of what did succeed are recorded
 /// before the run stops.
-public protocol QuickBooksWriter: Sendable {
+public protocol QuickBooksWriter: LaneWriter {
     /// Creates in batches of 30 (their requestids derived from the batch's content).
     func createInBatches(_ jobs: [WriteJob], entity: String) async throws -> WriteAnswers
     /// Single creates, each with its own requestid, `concurrency` at a time.
@@ -82,4 +87,65 @@ public protocol QuickBooksWriter: Sendable {
     func update(_ jobs: [UpdateJob], entity: String) async throws -> WriteAnswers
     /// Voids, one after another; the first fault that stops the run ends the step.
     func void(_ jobs: [VoidJob], entity: String) async throws -> WriteAnswers
+}
+
+/// One request of the push's write lanes, its identity fixed before it is admitted to the wire
+/// (and written to the ledger): a `/batch` of up to 30 creates, or one create alone.
+public struct WireSend: Sendable {
+    public enum Route: String, Sendable {
+        case batch
+        case single
+    }
+
+    public var route: Route
+    public var requestID: RequestID
+    /// Exactly the bytes to send: the `BatchItemRequest` array, or the object.
+    public var body: Data
+    /// The creates it carries, with their entities (a batch may carry several kinds).
+    public var jobs: [(entity: String, job: WriteJob)]
+
+    public init(route: Route, requestID: RequestID, body: Data, jobs: [(entity: String, job: WriteJob)]) {
+        self.route = route
+        self.requestID = requestID
+        self.body = body
+        self.jobs = jobs
+    }
+
+    /// A batch of `jobs` (at most 30): each item's `bId` is its record's ledger id, and the
+    /// requestid is derived from the items' bytes.
+    public static func batch(_ jobs: [(entity: String, job: WriteJob)]) throws -> WireSend {
+        let items = jobs.map {
+            BatchItem(bId: $0.job.batchID, .create(QuickBooksEntity($0.entity), $0.job.json))
+        }
+        let body = QuickBooksClient.encoded(items)
+        return WireSend(
+            route: .batch, requestID: try QuickBooksClient.requestID(forBatch: items, encodedItems: body), body: body,
+            jobs: jobs)
+    }
+
+    /// One create alone, with the record's own requestid.
+    public static func single(_ job: WriteJob, entity: String) -> WireSend {
+        WireSend(route: .single, requestID: job.requestID, body: job.json.encoded(), jobs: [(entity, job)])
+    }
+}
+
+/// The pacer's admission of one request of the write lanes (none for a writer that sends
+/// nothing).
+public struct WriteAdmission: Sendable {
+    let permit: RealmPacer.Permit?
+
+    init(permit: RealmPacer.Permit?) {
+        self.permit = permit
+    }
+}
+
+/// The write lanes' side of a writer: admission first, then the send chosen for it.
+public protocol LaneWriter: Sendable {
+    /// Waits until a request of `route` may go.
+    func admit(_ route: WireSend.Route) async throws -> WriteAdmission
+    /// Gives back an admission that was not used.
+    func unused(_ admission: WriteAdmission) async
+    /// Sends `send` under `admission` (or a fresh one when nil): an answer for each of its
+    /// jobs — the object, or that record's fault; throws what stops the run.
+    func send(_ send: WireSend, admission: WriteAdmission?) async throws -> WriteAnswers
 }

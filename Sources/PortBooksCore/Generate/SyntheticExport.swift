@@ -8,13 +8,24 @@ import PortBooksRandom
 /// million invoices never sit in memory. Customers: one per 40 invoices (at least 8);
 /// payments: about 3 for every 10 invoices, some partial, some covering two invoices;
 /// credit memos: about 1 in 33 invoices.
+///
+/// Two knobs write other mixes of the same invoices: `paymentsPerInvoice` pays every invoice in
+/// full in that many payments (a paid history) instead of the pairs above, and `paymentsOnly`
+/// writes the payments alone (a cash-receipts file, for invoices already imported from an
+/// export of the same seed and count).
 public struct SyntheticExport: Sendable {
     public let seed: UInt64
     public let invoiceCount: Int
+    /// nil: about 3 payments for every 10 invoices; n ≥ 1: each invoice paid in n payments.
+    public var paymentsPerInvoice: Int?
+    /// Only the payments: no customers, invoices or credit memos.
+    public var paymentsOnly = false
 
-    public init(seed: UInt64, invoiceCount: Int) {
+    public init(seed: UInt64, invoiceCount: Int, paymentsPerInvoice: Int? = nil, paymentsOnly: Bool = false) {
         self.seed = seed
         self.invoiceCount = invoiceCount
+        self.paymentsPerInvoice = paymentsPerInvoice
+        self.paymentsOnly = paymentsOnly
     }
 
     public var customerCount: Int { max(8, invoiceCount / 40) }
@@ -22,15 +33,23 @@ public struct SyntheticExport: Sendable {
     public func write(format: ExportFormat, to output: BufferedOutput) throws {
         var writer = ExportWriter(format: format, output: output)
         try writer.begin(exportedAt: "2026-11-20T08:00:00Z")
-        for index in 0..<customerCount { try writer.write(.customer(customer(index))) }
-        for index in 0..<invoiceCount { try writer.write(.invoice(invoice(index))) }
-        var pair = 0
-        while pair * 2 < invoiceCount {
-            if let payment = payment(forPair: pair) { try writer.write(.payment(payment)) }
-            pair += 1
+        if !paymentsOnly {
+            for index in 0..<customerCount { try writer.write(.customer(customer(index))) }
+            for index in 0..<invoiceCount { try writer.write(.invoice(invoice(index))) }
+        }
+        if let parts = paymentsPerInvoice {
+            for index in 0..<invoiceCount where parts > 0 {
+                for part in 0..<parts { try writer.write(.payment(payment(forInvoice: index, part: part, of: parts))) }
+            }
+        } else {
+            var pair = 0
+            while pair * 2 < invoiceCount {
+                if let payment = payment(forPair: pair) { try writer.write(.payment(payment)) }
+                pair += 1
+            }
         }
         var memoIndex = 0
-        while memoIndex * 33 + 7 < invoiceCount {
+        while !paymentsOnly && memoIndex * 33 + 7 < invoiceCount {
             try writer.write(.creditMemo(creditMemo(memoIndex)))
             memoIndex += 1
         }
@@ -205,6 +224,26 @@ public struct SyntheticExport: Sendable {
             paymentDate: first.billingDate.adding(days: 20 + random.below(25)), amount: amount, paymentMethod: method,
             referenceNo: method == .check ? String(10_000 + pair) : String(format: "TRN%08d", pair), notes: nil,
             invoices: applications)
+    }
+
+    /// Part `part` of `parts` payments that together pay invoice `index` in full (the last
+    /// takes the cents the equal shares leave).
+    func payment(forInvoice index: Int, part: Int, of parts: Int) -> Payment {
+        var random = SplitMix64(seed: seed, stream: 6, index: UInt64(index) &* 64 &+ UInt64(part))
+        let invoice = self.invoice(index)
+        let share = Money.rounded(invoice.totalAmount / Decimal(parts))
+        let amount = part == parts - 1 ? invoice.totalAmount - share * Decimal(parts - 1) : share
+        let method: Payment.Method = [.check, .check, .ach, .wire][random.below(4)]
+        let number = index * parts + part
+        return Payment(
+            id: String(format: "pin%015d%06d", index + 1, part + 1), caller: invoice.caller,
+            paymentDate: invoice.billingDate.adding(days: 20 + random.below(25) + part), amount: amount,
+            paymentMethod: method,
+            referenceNo: method == .check ? String(50_000_000 + number) : String(format: "TRI%09d", number),
+            notes: nil,
+            invoices: [
+                Payment.Application(invoiceID: invoice.id, referenceNumber: invoice.referenceNumber, amount: amount)
+            ])
     }
 
     func creditMemo(_ index: Int) -> CreditMemo {

@@ -32,6 +32,8 @@ public struct Settings: Sendable {
     public var notify = NotifySettings()
     /// `[reports]`: how many run folders are kept.
     public var reports = ReportSettings()
+    /// `[push]`: how creates are sent.
+    public var push = PushSettings()
 
     /// Reads and checks `path`; throws ``SettingsError`` listing every problem with its line.
     public static func load(path: String) throws -> Settings {

@@ -29,6 +29,7 @@ struct SettingsParser {
         "items": ["default", "map"],
         "tax": ["mode", "charge_types", "charge_names", "item"],
         "payments": ["deposit_account", "methods"],
+        "push": ["single_requests"],
         "class": ["name"],
         "location": ["name"],
         "custom_fields": [],
@@ -188,6 +189,8 @@ struct SettingsParser {
 
         var undo = UndoSettings()
         undo.documents = choice(root["undo"]?.table, ["undo", "documents"], undo.documents)
+        var push = PushSettings()
+        push.singleRequests = bool(root["push"]?.table, ["push", "single_requests"], push.singleRequests)
 
         guard let templates else { return nil }
         var settings = Settings(
@@ -196,6 +199,7 @@ struct SettingsParser {
             className: className.isEmpty ? nil : className, locationName: locationName.isEmpty ? nil : locationName,
             customFields: customFields, templates: templates)
         settings.undo = undo
+        settings.push = push
         return settings
     }
 

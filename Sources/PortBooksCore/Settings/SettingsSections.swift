@@ -60,6 +60,16 @@ public struct SyncSettings: Hashable, Sendable {
     }
 }
 
+/// `[push]`: how the push sends its creates.
+public struct PushSettings: Hashable, Sendable {
+    /// Records go as single requests beside the batches when the batches' 40 a minute are
+    /// full (the most records a minute: 1,660); `false` sends every create in a batch of up
+    /// to 30 (the fewest requests, at most 1,200 records a minute).
+    public var singleRequests = true
+
+    public init() {}
+}
+
 /// `[customers]`: matching and creating QuickBooks customers.
 public struct CustomerSettings: Hashable, Sendable {
     /// A way to find an existing QuickBooks customer, tried in order.

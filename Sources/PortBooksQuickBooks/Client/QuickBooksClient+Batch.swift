@@ -38,7 +38,11 @@ extension QuickBooksClient {
         body.append(itemsData)
         body.append(UInt8(ascii: "}"))
         let response = try await send(.post, "batch", encodedBody: body, requestID: effectiveID, kind: .batch)
+        return Self.results(of: response, items: items)
+    }
 
+    /// A result per item of a batch's answer; an item it left out is a transient fault.
+    static func results(of response: JSONValue, items: [BatchItem]) -> [String: BatchItemResult] {
         var results: [String: BatchItemResult] = [:]
         for entry in response["BatchItemResponse"]?.arrayValue ?? [] {
             guard let bId = entry["bId"]?.stringValue else { continue }
@@ -102,5 +106,85 @@ extension QuickBooksClient {
             throw QuickBooksFault.fatal("batch item ids are too long (\(longest) characters; keep them ≤ 34)")
         }
         return id
+    }
+}
+
+extension QuickBooksClient {
+    // MARK: Sends whose bytes were fixed before they were admitted
+
+    /// Waits for the pacer to admit a request of `kind`. The caller chooses what to send once
+    /// admitted (a batch's thirty records, or one record alone) and sends it with the permit,
+    /// or gives the permit back with ``unused(_:)``.
+    public func admit(_ kind: RealmPacer.Kind) async throws -> RealmPacer.Permit {
+        try await pacer.acquire(kind)
+    }
+
+    /// Gives back a permit from ``admit(_:)`` that was not used.
+    public func unused(_ permit: RealmPacer.Permit) async {
+        await pacer.unused(permit)
+    }
+
+    /// Creates one object from bytes fixed before (written to the ledger first); `permit`
+    /// admits the first attempt.
+    public func create(
+        _ entity: QuickBooksEntity, encodedPayload: Data, requestID: RequestID, permit: RealmPacer.Permit?
+    ) async throws -> JSONValue {
+        let response = try await send(
+            .post, entity.resource, encodedBody: encodedPayload, requestID: requestID, permit: permit)
+        return try Self.member(entity.name, of: response)
+    }
+
+    /// Sends one `/batch` whose `BatchItemRequest` array is `encodedItems`, exactly as written
+    /// to the ledger before it first went (``encodedItems(_:)``); `items` are those items,
+    /// for reading the answers. `requestID` must fit beside the longest `bId`.
+    public func batch(
+        _ items: [BatchItem], encodedItems: Data, requestID: RequestID, permit: RealmPacer.Permit?
+    ) async throws -> [String: BatchItemResult] {
+        guard !items.isEmpty else {
+            if let permit { await pacer.unused(permit) }
+            return [:]
+        }
+        let longest = items.map(\.bId.count).max() ?? 0
+        guard items.count <= Self.maxBatchItems, requestID.value.count + longest <= RequestID.maximumLength else {
+            if let permit { await pacer.unused(permit) }
+            throw QuickBooksFault.fatal("a batch of \(items.count) items with requestid \(requestID.value) is too long")
+        }
+        var body = Data("{\"BatchItemRequest\":".utf8)
+        body.append(encodedItems)
+        body.append(UInt8(ascii: "}"))
+        let response = try await send(
+            .post, "batch", encodedBody: body, requestID: requestID, kind: .batch, permit: permit)
+        return Self.results(of: response, items: items)
+    }
+
+    /// The items of a `BatchItemRequest` array as ``encodedItems(_:)`` wrote it (creates,
+    /// updates, deletes and voids; queries are not sent this way).
+    public static func items(encoded: Data) throws -> [BatchItem] {
+        guard let array = try JSONValue.decode(encoded).arrayValue else {
+            throw QuickBooksFault.fatal("a stored batch is not an array of items")
+        }
+        return try array.map { item in
+            guard let object = item.objectValue, let bId = object["bId"]?.stringValue,
+                let member = object.first(where: { !["bId", "operation", "optionsData"].contains($0.key) })
+            else { throw QuickBooksFault.fatal("a stored batch item has no bId or entity") }
+            let entity = QuickBooksEntity(member.key)
+            let payload = member.value
+            switch object["operation"]?.stringValue {
+            case "update": return BatchItem(bId: bId, .update(entity, payload))
+            case "delete": return BatchItem(bId: bId, .delete(entity, payload))
+            case "void": return BatchItem(bId: bId, .void(entity, payload))
+            default: return BatchItem(bId: bId, .create(entity, payload))
+            }
+        }
+    }
+
+    /// The canonical bytes of a batch's items (what its requestid hashes and its body holds).
+    public static func encoded(_ items: [BatchItem]) -> Data {
+        encodedItems(items)
+    }
+
+    /// A requestid for a batch of `items` derived from their bytes, short enough for its bIds.
+    public static func requestID(forBatch items: [BatchItem], encodedItems: Data) throws -> RequestID {
+        try batchRequestID(for: items, encodedItems: encodedItems)
     }
 }

@@ -7,18 +7,22 @@ extension QuickBooksClient {
     /// returns the parsed JSON body.
     func send(
         _ method: HTTPMethod, _ path: String, extraQuery: [(String, String)] = [], body: JSONValue? = nil,
-        requestID: RequestID? = nil, kind: RealmPacer.Kind = .single
+        requestID: RequestID? = nil, kind: RealmPacer.Kind = .single, permit: RealmPacer.Permit? = nil
     ) async throws -> JSONValue {
         try await send(
-            method, path, extraQuery: extraQuery, encodedBody: body?.encoded(), requestID: requestID, kind: kind)
+            method, path, extraQuery: extraQuery, encodedBody: body?.encoded(), requestID: requestID, kind: kind,
+            permit: permit)
     }
 
     /// `send` with a body already serialised (a batch's items are serialised once, for its
-    /// requestid and for the wire).
+    /// requestid and for the wire). `permit`, when given, is the pacer's admission for the
+    /// first attempt, taken by the caller (``admit(_:)``) before it chose what to send; retries
+    /// are admitted as usual.
     func send(
         _ method: HTTPMethod, _ path: String, extraQuery: [(String, String)] = [], encodedBody: Data?,
-        requestID: RequestID? = nil, kind: RealmPacer.Kind = .single
+        requestID: RequestID? = nil, kind: RealmPacer.Kind = .single, permit: RealmPacer.Permit? = nil
     ) async throws -> JSONValue {
+        var admitted = permit
         var query = extraQuery
         query.append(("minorversion", String(configuration.minorVersion)))
         if let requestID { query.append(("requestid", requestID.value)) }
@@ -27,7 +31,13 @@ extension QuickBooksClient {
             + FormEncoding.encode(query)
         let bodyData = encodedBody ?? Data()
         let retry = configuration.retry
-        var token = try await tokens.accessToken()
+        var token: SecretToken
+        do {
+            token = try await tokens.accessToken()
+        } catch {
+            if let permit { await pacer.unused(permit) }
+            throw error
+        }
         var refreshed = false
         var attempt = 0
         while true {
@@ -39,7 +49,9 @@ extension QuickBooksClient {
             let request = HTTPRequest(method: method, url: url, headers: headers, body: bodyData)
             let fault: QuickBooksFault
             do {
-                let response = try await paced(request, kind: kind)
+                let given = admitted
+                admitted = nil
+                let response = try await paced(request, kind: kind, permit: given)
                 logger.debug(
                     "\(request) → \(response.status)",
                     metadata: ["attempt": "\(attempt)", "requestid": "\(requestID?.value ?? "-")"])
@@ -83,8 +95,15 @@ extension QuickBooksClient {
     /// One attempt through the pacer. Reads (lookups and queries, which pipelines wait on) are
     /// admitted before queued writes; the windows count the request from when its response
     /// arrived, not from when this task was next scheduled.
-    private func paced(_ request: HTTPRequest, kind: RealmPacer.Kind) async throws -> HTTPResponse {
-        let permit = try await pacer.acquire(kind, read: request.method == .get)
+    private func paced(_ request: HTTPRequest, kind: RealmPacer.Kind, permit given: RealmPacer.Permit?) async throws
+        -> HTTPResponse
+    {
+        let permit: RealmPacer.Permit
+        if let given {
+            permit = given
+        } else {
+            permit = try await pacer.acquire(kind, read: request.method == .get)
+        }
         requests.increment()
         do {
             let response = try await transport.send(request)

@@ -135,6 +135,15 @@ public actor RealmPacer {
         freePlace(permit.kind)
     }
 
+    /// Gives back a permit whose request was never sent (by the time it was admitted, the
+    /// work it was taken for had gone another way): its bookings are cancelled, as if it had
+    /// never been admitted, and its place goes to the next waiter.
+    public func unused(_ permit: Permit) {
+        schedule.cancel(permit.kind)
+        leaveFlight()
+        freePlace(permit.kind)
+    }
+
     /// Says no more batches are coming for now: single requests may then use the whole of the
     /// minute's 500 instead of leaving 40 of them to batches (the end of a push, when only
     /// payments are left). The shared window still counts every request, so a batch that does

@@ -57,8 +57,8 @@ extension PushPipeline {
         var done: [RecordKind: Int] = [:]
         func finishOldest() async throws {
             let step = onTheWire.removeFirst()
-            let answer = try await step.task.value
-            try recorder.record(answer.planned, answers: answer.answers)
+            let answer = try await awaitAnswers(step.task)
+            try await record(answer.planned, answers: answer.answers)
             done[step.kind, default: 0] += step.records.count
             progress?.update(
                 phase: "pushing \(Planner.entity(step.kind))", done: done[step.kind] ?? 0, total: totals[step.kind])
@@ -96,7 +96,7 @@ extension PushPipeline {
             }
             let task = Self.launchDocuments(
                 planned, entity: Planner.entity(kind), oneByOne: oneByOne, planner: planner, client: client,
-                writer: writer)
+                writer: writer, lanes: lanes)
             onTheWire.append((kind, mapping.chunk, task))
             // Chunks that are back are recorded now (their payments can go); the pipeline waits
             // for the oldest only when it is full.
@@ -114,11 +114,12 @@ extension PushPipeline {
     /// Starts the network half of a chunk in its own task: the numbers of the documents planned
     /// as `create` are looked up (`DocNumber IN (…)`), each such plan is checked against what
     /// QuickBooks holds (``Planner/checkingNumber(_:against:)``: adopt the same document, a
-    /// problem for another), then what is still `create` goes in batches of 30 — or one by one
-    /// with their own requestids when QuickBooks numbers them (nothing to look up then).
+    /// problem for another), then what is still `create` goes to the write lanes (in batches of
+    /// 30 and single requests, whichever budget has room) — or one by one with their own
+    /// requestids when QuickBooks numbers them (nothing to look up then).
     static func launchDocuments(
         _ planned: [PlannedRecord], entity: String, oneByOne: Bool, planner: Planner, client: QuickBooksClient,
-        writer: any QuickBooksWriter
+        writer: any QuickBooksWriter, lanes: WriteLanes
     ) -> TrackedTask<DocumentChunkAnswer> {
         TrackedTask {
             var planned = planned
@@ -136,11 +137,10 @@ extension PushPipeline {
                     }
                 }
             }
-            let jobs = creates(planned)
             let answers =
                 oneByOne
-                ? try await writer.createEach(jobs, entity: entity, concurrency: 4)
-                : try await writer.createInBatches(jobs, entity: entity)
+                ? try await writer.createEach(creates(planned), entity: entity, concurrency: 4)
+                : try await submitCreates(planned, entity: entity, lanes: lanes).value
             return DocumentChunkAnswer(planned: planned, answers: answers)
         }
     }

@@ -11,11 +11,14 @@ extension PushPipeline {
     /// Payments: each applies to invoices that must already be in QuickBooks. A payment may
     /// arrive before its invoice: it waits (`blocked`, naming the invoice) and goes on the run
     /// after the invoice syncs. A payment for an invoice marked paid outside QuickBooks is
-    /// skipped with the reason. Payments are created one by one, each with its own requestid
-    /// (a payment has no number to look up, so the requestid is what makes a re-run safe).
+    /// skipped with the reason. Payments are created through the write lanes — in batches of
+    /// 30, and as single requests when the batches' budget is full — each send written to the
+    /// ledger before it goes (a payment has no number to look up, so the send's requestid,
+    /// sent again exactly after a crash, is what makes a re-run safe).
     ///
     /// `early` holds the payments already sent while the invoices were being pushed
-    /// (`PaymentsAlongside`); the rest go here.
+    /// (`PaymentsAlongside`); the rest go here, a chunk planned while earlier ones are on the
+    /// wire.
     func pushPayments(early: PaymentsAlongside? = nil, done: Set<Int64> = []) async throws {
         try await early?.finish()
         let handled = (early?.handled ?? []).union(done)
@@ -26,27 +29,40 @@ extension PushPipeline {
         // A chunk at a time from the ledger: an export of many payments is never loaded whole.
         var lastRead: Int64?
         var done = 0
-        while true {
-            let read = try ledger.records(
-                kind: .payment, states: [.pending, .blocked], after: lastRead, limit: Self.chunkSize)
-            guard let last = read.last else { break }
-            lastRead = last.id
-            done += read.count
-            let chunk = read.filter { !handled.contains($0.id) }
-            guard !chunk.isEmpty else { continue }
-            let planned = try await planPayments(chunk)
-            let creates = planned.filter { if case .create = $0.operation { true } else { false } }
-            let answers = try await writer.createEach(Self.creates(creates), entity: "Payment", concurrency: 4)
-            try recorder.record(
-                planned.filter {
+        var onTheWire: [(planned: [PlannedRecord], count: Int, task: TrackedTask<WriteAnswers>)] = []
+        defer { for step in onTheWire { step.task.cancel() } }
+        func finishOldest() async throws {
+            let step = onTheWire.removeFirst()
+            let answers = try await awaitAnswers(step.task)
+            try await record(
+                step.planned.filter {
                     switch $0.operation {
                     case .update, .void: false
                     default: true
                     }
                 }, answers: answers)
-            try await pushLinked(planned, entity: "Payment")
+            try await pushLinked(step.planned, entity: "Payment")
+            done += step.count
             progress?.update(phase: phase, done: done, total: total)
         }
+        while true {
+            let read = try ledger.records(
+                kind: .payment, states: [.pending, .blocked], after: lastRead, limit: Self.chunkSize)
+            guard let last = read.last else { break }
+            lastRead = last.id
+            let chunk = read.filter { !handled.contains($0.id) }
+            guard !chunk.isEmpty else {
+                done += read.count
+                continue
+            }
+            let planned = try await planPayments(chunk)
+            let creates = planned.filter { if case .create = $0.operation { true } else { false } }
+            onTheWire.append((planned, read.count, submitCreates(creates, entity: "Payment")))
+            while let oldest = onTheWire.first, oldest.task.isDone || onTheWire.count >= Self.chunksOnTheWire {
+                try await finishOldest()
+            }
+        }
+        while !onTheWire.isEmpty { try await finishOldest() }
         progress?.finish(phase: phase)
     }
 
@@ -88,8 +104,8 @@ extension PushPipeline {
 }
 
 /// Payments sent while the invoices are still being pushed: after each chunk of invoices is
-/// recorded, the payments whose invoices are now all in QuickBooks go out at once, using the
-/// minute's single-request budget the invoice batches leave idle. Their outcomes are recorded
+/// recorded, the payments whose invoices are now all in QuickBooks join the write lanes' queue,
+/// so the batches and single requests the invoices leave idle carry them. Their outcomes are recorded
 /// as they come back; anything not sent here goes through `pushPayments` as usual.
 final class PaymentsAlongside {
     private unowned let pipeline: PushPipeline
@@ -147,12 +163,9 @@ final class PaymentsAlongside {
         }
         if !ready.isEmpty {
             let planned = try await pipeline.planPayments(try pipeline.ledger.records(ids: ready))
-            let jobs = PushPipeline.creates(planned)
-            let writer = pipeline.writer
-            // As many at once as the pacer gives single requests places: payments are what fills
-            // the minute's single-request budget beside the batches.
-            let task = TrackedTask { try await writer.createEach(jobs, entity: "Payment", concurrency: 8) }
-            sent.append((planned, task))
+            // Into the write lanes behind the invoices queued before them: whichever budget has
+            // room takes them.
+            sent.append((planned, pipeline.submitCreates(planned, entity: "Payment")))
         }
         // Record the groups that are back; wait for one (this runs between invoice chunks, so
         // the invoices wait too) only when payments fall far behind. Payments queued in the
@@ -179,6 +192,6 @@ final class PaymentsAlongside {
 
     private func recordOldest() async throws {
         let step = sent.removeFirst()
-        try pipeline.recorder.record(step.planned, answers: try await step.task.value)
+        try await pipeline.record(step.planned, answers: try await pipeline.awaitAnswers(step.task))
     }
 }

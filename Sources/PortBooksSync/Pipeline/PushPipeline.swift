@@ -33,6 +33,9 @@ final class PushPipeline {
     let mapper: RecordMapper
     let planner: Planner
     let reads: PlanReads
+    /// Where every create of invoices, credit memos and payments goes: batches and single
+    /// requests from one queue, each send written to the ledger before it goes.
+    let lanes: WriteLanes
 
     init(
         ledger: LedgerStore, settings: Settings, memo: StagedMemo, client: QuickBooksClient,
@@ -49,12 +52,25 @@ final class PushPipeline {
         mapper = RecordMapper(settings: settings)
         planner = Planner(settings: settings)
         reads = PlanReads(client: client)
+        lanes = WriteLanes(writer: writer, ledger: ledger, singles: settings.push.singleRequests)
     }
 
     /// Plans and pushes every kind the settings enable. Reversals go first, in reverse
     /// dependency order: a payment PortPro voided, or a credit it no longer applies, is taken
     /// off its invoice before the credit memo or the invoice is voided.
     func run() async throws {
+        await lanes.start()
+        do {
+            try await replayPendingSends()
+            try await pushAll()
+            try await lanes.close()
+        } catch {
+            await lanes.cancel()
+            throw error
+        }
+    }
+
+    private func pushAll() async throws {
         var reversed: Set<Int64> = []
         if settings.sync.isEnabled(.payment) { reversed = try await pushReversals() }
         if settings.sync.isEnabled(.customer) { try await pushCustomers() }
@@ -64,8 +80,6 @@ final class PushPipeline {
             ? try PaymentsAlongside(pipeline: self) : nil
         let documents = [RecordKind.invoice, .creditMemo].filter { settings.sync.isEnabled($0) }
         try await pushDocuments(documents) { records in try await alongside?.invoicesRecorded(records) }
-        // The payments still to go may use the minute's requests the batches had.
-        await client.pacer.batchesDone()
         if settings.sync.isEnabled(.payment) { try await pushPayments(early: alongside, done: reversed) }
     }
 
@@ -133,6 +147,117 @@ final class PushPipeline {
         }
         for memo in try ledger.records(kind: .creditMemo, portproIDs: Array(Set(memos))) {
             facts.creditMemos[memo.portproID] = PlanFacts.Link(memo)
+        }
+    }
+
+    // MARK: The write lanes
+
+    /// Queues the creates among `planned` in the write lanes; the task ends with their answers.
+    func submitCreates(_ planned: [PlannedRecord], entity: String) -> TrackedTask<WriteAnswers> {
+        Self.submitCreates(planned, entity: entity, lanes: lanes)
+    }
+
+    static func submitCreates(_ planned: [PlannedRecord], entity: String, lanes: WriteLanes) -> TrackedTask<
+        WriteAnswers
+    > {
+        let jobs = creates(planned)
+        var contentHashes: [Int64: String] = [:]
+        for entry in planned { contentHashes[entry.record.id] = entry.record.contentHash }
+        let hashes = contentHashes
+        return TrackedTask {
+            let group = await lanes.submit(jobs, entity: entity, contentHashes: hashes)
+            return try await lanes.answers(group)
+        }
+    }
+
+    /// The value of a task the pipeline cannot go on without: while it waits, the lanes send
+    /// batches with what is queued rather than waiting for 30.
+    func awaitAnswers<T: Sendable>(_ task: TrackedTask<T>) async throws -> T {
+        if task.isDone { return try await task.value }
+        await lanes.waiting(true)
+        do {
+            let value = try await task.value
+            await lanes.waiting(false)
+            return value
+        } catch {
+            await lanes.waiting(false)
+            throw error
+        }
+    }
+
+    /// Records `planned` with `answers`, and lets the lanes forget the sends that carried them.
+    func record(_ planned: [PlannedRecord], answers: WriteAnswers) async throws {
+        do {
+            try recorder.record(planned, answers: answers)
+        } catch {
+            try? await lanes.recorded(planned.map(\.record.id).filter { answers[$0] != nil })
+            throw error
+        }
+        try await lanes.recorded(planned.map(\.record.id))
+    }
+
+    /// Sends exactly again what a run that stopped had sent (or was about to send) without
+    /// recording the answers — the same requestid and bytes, so QuickBooks answers what it
+    /// did the first time or, if it never got it, writes it now, once — and records the
+    /// answers of the members still waiting for one. A member's content when it was sent is
+    /// what the ledger records as synced: if its content has changed since, it is updated
+    /// later in this run like any changed record.
+    func replayPendingSends() async throws {
+        let sends = try ledger.pendingSends()
+        guard !sends.isEmpty else { return }
+        var again = 0
+        defer {
+            if again > 0 { logger.info("sent again the \(again) requests a stopped run left unrecorded") }
+        }
+        for send in sends {
+            let records = try ledger.records(ids: send.members.map(\.recordID))
+            var byID: [Int64: LedgerRecord] = [:]
+            for record in records { byID[record.id] = record }
+            let live = send.members.filter { member in
+                guard let record = byID[member.recordID] else { return false }
+                return record.qbID == nil && (record.state == .pending || record.state == .blocked)
+            }
+            guard !live.isEmpty, let requestID = RequestID(send.requestID) else {
+                try ledger.forgetSends([send.requestID])
+                continue
+            }
+            var jobs: [(entity: String, job: WriteJob)] = []
+            switch send.route {
+            case .batch:
+                for item in try QuickBooksClient.items(encoded: send.body) {
+                    guard let id = WriteJob.recordID(inBatchID: item.bId),
+                        case .create(let entity, let json) = item.operation
+                    else {
+                        continue
+                    }
+                    jobs.append(
+                        (
+                            entity.name,
+                            WriteJob(
+                                recordID: id, json: json, requestID: requestID,
+                                generation: WriteJob.generation(inBatchID: item.bId))
+                        ))
+                }
+            case .single:
+                guard let id = send.members.first?.recordID else { continue }
+                jobs.append(
+                    (send.entity, WriteJob(recordID: id, json: try JSONValue.decode(send.body), requestID: requestID)))
+            }
+            let wire = WireSend(
+                route: send.route == .batch ? .batch : .single, requestID: requestID, body: send.body, jobs: jobs)
+            again += 1
+            let answers = try await writer.send(wire, admission: nil)
+            let planned = live.compactMap { member -> PlannedRecord? in
+                guard var record = byID[member.recordID],
+                    let job = jobs.first(where: { $0.job.recordID == member.recordID })
+                else { return nil }
+                record.contentHash = member.contentHash
+                return PlannedRecord(
+                    record: record, operation: .create(job.job.json),
+                    reason: "sent again exactly as before the last run stopped (requestid \(send.requestID))")
+            }
+            try recorder.record(planned, answers: answers)
+            try ledger.forgetSends([send.requestID])
         }
     }
 
