@@ -222,7 +222,8 @@ struct LedgerStateTests {
             let applied = try ledger.writer.read { try LedgerStore.migrator.appliedIdentifiers($0) }
             #expect(
                 applied == [
-                    "v1-records", "v1-files-runs-audit-meta", "v2-synced-content", "undo-v1-run-writes", "payment-batches",
+                    "v1-records", "v1-files-runs-audit-meta", "v2-synced-content", "undo-v1-run-writes",
+                    "payment-batches",
                 ])
             let mode = try ledger.writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
             #expect(mode == "wal")
