@@ -28,13 +28,18 @@ import Testing
     /// virtual time: at most `maxInFlight` requests open; each starts at its booked time, is
     /// counted by the server somewhere inside its round trip (`arrivalFraction` of it), and
     /// completes — frees its slot and is recorded — when the round trip ends.
+    ///
+    /// `service` is the part of each round trip the server spends on the request after
+    /// counting it (QuickBooks' `Service-Time`): the arrival then falls before it, and the
+    /// request is recorded as complete that long before its response, as `release` does.
     func simulate(
-        _ kinds: [RealmPacer.Kind], limits: PacingLimits, roundTrip: Duration, seed: UInt64 = 42
+        _ kinds: [RealmPacer.Kind], limits: PacingLimits, roundTrip: Duration, service: Double = 0,
+        seed: UInt64 = 42
     ) -> [Simulated] {
         var schedule = PacingSchedule(limits: limits)
         var random = SplitMix64(state: seed)
         var now = Duration.zero
-        var open: [(end: Duration, kind: RealmPacer.Kind)] = []
+        var open: [(end: Duration, kind: RealmPacer.Kind, counted: Duration)] = []
         var results: [Simulated] = []
         var next = 0
         while next < kinds.count || !open.isEmpty {
@@ -43,13 +48,15 @@ import Testing
                 next += 1
                 let start = schedule.book(kind, now: now)
                 let latency = roundTrip * random.unit()
-                results.append(Simulated(kind: kind, start: start, arrival: start + latency * random.unit()))
-                open.append((start + latency, kind))
+                let served = latency * service
+                results.append(
+                    Simulated(kind: kind, start: start, arrival: start + (latency - served) * random.unit()))
+                open.append((start + latency, kind, start + latency - served))
             }
             guard let first = open.indices.min(by: { open[$0].end < open[$1].end }) else { break }
             let done = open.remove(at: first)
             now = max(now, done.end)
-            schedule.complete(done.kind, at: now)
+            schedule.complete(done.kind, at: done.counted)
         }
         return results
     }
@@ -98,6 +105,30 @@ import Testing
         #expect(least >= second * 60 * 7)
         #expect(elapsed >= least)
         #expect(elapsed <= least * 1.01)
+    }
+
+    /// With QuickBooks' `Service-Time`, a request counts from its response less the time the
+    /// service spent on it, not from its response: round trips of up to half a window that are
+    /// mostly service time (as Intuit's are: `total=161` of a 250 ms create) then no longer
+    /// cost the 10-a-second window its room, and the singles run at the minute's 460, where
+    /// counting from the response holds them to 10 per second-and-a-round-trip. The arrivals,
+    /// anywhere before the service began, still never break a window.
+    @Test func serviceTimeGivesTheSecondBackAndBreaksNoWindow() throws {
+        let limits = PacingLimits(timeScale: 60, safetyMargin: 0, safetySlack: .zero)
+        let second = Duration.seconds(1) / 60
+        let minute = second * 60
+        let kinds = Array(repeating: RealmPacer.Kind.single, count: 2300)
+        let served = simulate(kinds, limits: limits, roundTrip: second, service: 0.9)
+        let arrivals = served.map(\.arrival).sorted()
+        #expect(peak(arrivals, window: second) <= 10)
+        #expect(peak(arrivals, window: minute) <= 500)
+        let withService = try #require(served.map(\.start).max())
+        let counted = try #require(simulate(kinds, limits: limits, roundTrip: second).map(\.start).max())
+        // 2,300 singles at 460 a minute: the last starts once the fifth minute has begun.
+        #expect(withService >= minute * 4)
+        #expect(withService <= minute * 4 * 1.02 + second * 46)
+        // Counted from the response, 10 a second and half a round trip: about 6.7 a second.
+        #expect(counted >= withService * 1.1)
     }
 
     /// The pacer before this one counted start times only: the same simulated network broke
@@ -276,6 +307,34 @@ import Testing
         let fourth = try await pacer.acquire(.single)
         #expect(fourth.admittedAt == .milliseconds(3_500))
         await pacer.release(fourth)
+    }
+
+    /// `release(_:responseAt:serviceTime:)` counts the request from its response less the
+    /// service time QuickBooks reported, never from before it was sent; after a 429 it no
+    /// longer believes the header and counts from the response.
+    @Test func windowsCountFromBeforeTheServiceTime() async throws {
+        let clock = FakeClock()
+        let pacer = RealmPacer(limits: PacingLimits(requestsPerSecond: 1, safetyMargin: 0), clock: clock)
+        let first = try await pacer.acquire(.single)
+        clock.advance(to: .milliseconds(900))
+        await pacer.release(first, responseAt: clock.origin + .milliseconds(800), serviceTime: .milliseconds(600))
+        let second = try await pacer.acquire(.single)
+        #expect(second.admittedAt == .milliseconds(1_200))
+        // A service time longer than the round trip: counted from the moment it was sent.
+        clock.advance(to: .milliseconds(1_500))
+        await pacer.release(second, responseAt: clock.origin + .milliseconds(1_400), serviceTime: .seconds(5))
+        let third = try await pacer.acquire(.single)
+        #expect(third.admittedAt == .milliseconds(2_200))
+        await pacer.release(third, responseAt: clock.origin + .milliseconds(2_300), serviceTime: .milliseconds(50))
+        await pacer.throttled()
+        #expect(await pacer.trustsServiceTime == false)
+        let fourth = try await pacer.acquire(.single)
+        #expect(fourth.admittedAt == .milliseconds(62_200))
+        clock.advance(to: .milliseconds(62_500))
+        await pacer.release(fourth, responseAt: clock.origin + .milliseconds(62_400), serviceTime: .milliseconds(300))
+        let fifth = try await pacer.acquire(.single)
+        #expect(fifth.admittedAt == .milliseconds(63_400))
+        await pacer.release(fifth)
     }
 
     /// The most requests of `kinds` on the wire at once (each 5 ms long) through a fast pacer.

@@ -16,9 +16,10 @@ import struct QBOSandbox.SandboxServer
     }
 
     /// Starts a sandbox on port 0 and returns its base URL and the task running it.
-    func startSandbox(timeScale: Double) async throws -> (String, Task<Void, Error>) {
+    func startSandbox(timeScale: Double, latencyMs: Int = 0) async throws -> (String, Task<Void, Error>) {
         let server = SandboxServer(
-            configuration: SandboxConfiguration(enforceLimits: true, timeScale: timeScale), port: 0, logger: .quiet)
+            configuration: SandboxConfiguration(enforceLimits: true, timeScale: timeScale, latencyMs: latencyMs),
+            port: 0, logger: .quiet)
         let box = PortBox()
         let task = Task { try await server.run { port in await box.set(port) } }
         for _ in 0..<500 {
@@ -171,6 +172,51 @@ import struct QBOSandbox.SandboxServer
         }
         #expect(numbers.count == 95)
         #expect(Set(numbers).count == 95)
+    }
+
+    /// Every API answer says, as QuickBooks' do, how long the service spent on the request
+    /// after counting it (`Service-Time: total=161, db=57`): at least the latency the sandbox
+    /// simulates, never more than the round trip; the client reads it for the pacer. A 429 is
+    /// the gateway's and carries none.
+    @Test func answersCarryTheServiceTime() async throws {
+        let (base, server) = try await startSandbox(timeScale: 60, latencyMs: 40)
+        defer { server.cancel() }
+        let transport = CurlTransport()
+        let minted = try await testAPI(transport, .post, base + "/_sandbox/tokens", "{}")
+        let realm = try #require(minted["realmId"]?.stringValue)
+        let token = try #require(minted["access_token"]?.stringValue)
+        for path in ["/companyinfo/\(realm)", "/query?query=select%20*%20from%20Term", "/invoice/999999"] {
+            let started = ContinuousClock.now
+            let response = try await transport.send(
+                HTTPRequest(
+                    method: .get, url: base + "/v3/company/\(realm)" + path,
+                    headers: HTTPHeaders([("Authorization", "Bearer \(token)"), ("Accept", "application/json")])))
+            let roundTrip = started.duration(to: .now)
+            let header = try #require(response.headers["Service-Time"], "\(path): \(response.status)")
+            #expect(header.wholeMatch(of: /total=[0-9]+, db=[0-9]+/) != nil, "\(header)")
+            let served = try #require(QuickBooksClient.serviceTime(of: response))
+            #expect(served >= .milliseconds(40))
+            #expect(served <= roundTrip)
+        }
+        _ = try await testAPI(transport, .post, base + "/_sandbox/faults", #"{"throttle": 1}"#)
+        let refused = try await transport.send(
+            HTTPRequest(
+                method: .get, url: base + "/v3/company/\(realm)/companyinfo/\(realm)",
+                headers: HTTPHeaders([("Authorization", "Bearer \(token)")])))
+        #expect(refused.status == 429)
+        #expect(refused.headers["Service-Time"] == nil)
+        #expect(QuickBooksClient.serviceTime(of: refused) == nil)
+    }
+
+    @Test func serviceTimeIsReadFromItsTotal() {
+        func parsed(_ value: String) -> Duration? {
+            QuickBooksClient.serviceTime(of: HTTPResponse(status: 200, headers: HTTPHeaders([("service-time", value)])))
+        }
+        #expect(parsed("total=161, db=57") == .milliseconds(161))
+        #expect(parsed("db=57,total=9") == .milliseconds(9))
+        #expect(parsed("db=57") == nil)
+        #expect(parsed("total=-3") == nil)
+        #expect(parsed("total=abc") == nil)
     }
 
     @Test func expiredAccessTokenIsRefreshedAndRotatedRefreshTokenPersisted() async throws {

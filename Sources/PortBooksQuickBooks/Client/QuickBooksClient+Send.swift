@@ -107,11 +107,25 @@ extension QuickBooksClient {
         requests.increment()
         do {
             let response = try await transport.send(request)
-            await pacer.release(permit, responseAt: response.receivedAt)
+            await pacer.release(permit, responseAt: response.receivedAt, serviceTime: Self.serviceTime(of: response))
             return response
         } catch {
             await pacer.release(permit)
             throw error
         }
+    }
+
+    /// The time QuickBooks says it spent on a request after counting it: the `total` of its
+    /// `Service-Time` header (`total=161, db=57`, whole milliseconds), or nil without one.
+    static func serviceTime(of response: HTTPResponse) -> Duration? {
+        guard let header = response.headers["Service-Time"] else { return nil }
+        for field in header.split(separator: ",") {
+            let parts = field.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "total",
+                let milliseconds = Int64(parts[1].trimmingCharacters(in: .whitespaces)), milliseconds >= 0
+            else { continue }
+            return .milliseconds(milliseconds)
+        }
+        return nil
     }
 }

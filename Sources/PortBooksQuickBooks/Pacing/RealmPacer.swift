@@ -10,6 +10,14 @@
 /// the server never sees more than the limit in any window; the price is one round trip per
 /// window, nothing at Intuit's windows of a second and a minute.
 ///
+/// QuickBooks says how long it spent on a request once it was counted: its `Service-Time`
+/// header (`total=161, db=57`, milliseconds). The throttle counts a request as it arrives,
+/// before the service works on it, and the answer leaves after, so the request was counted at
+/// least that long before its response was read: its windows count from then (never before it
+/// was sent). At Intuit's speeds that is most of a round trip, and the 10-a-second window then
+/// carries the minute's 500 instead of 10 per second-and-a-round-trip. After a 429 the pacer
+/// stops relying on the header for the rest of its life and counts from the response again.
+///
 /// Every admission goes in three steps. It takes a place (batches at most half of
 /// `maxInFlight`, singles all but two; batches are handed free places first, then reads, then
 /// single writes). It books its own kind's minute (40 batches, or the 460 requests the batches
@@ -52,6 +60,8 @@ public actor RealmPacer {
     private var readWaiters: [CheckedContinuation<Void, Never>] = []
     private var pausedUntil = Duration.zero
     private var epoch = 0
+    /// Whether windows may count a request from its response less its service time (until a 429).
+    private(set) var trustsServiceTime = true
 
     /// Creates a pacer.
     public init(limits: PacingLimits = .intuit, clock: any PacingClock = SystemPacingClock()) {
@@ -123,13 +133,18 @@ public actor RealmPacer {
     }
 
     /// Marks the request of `permit` finished (its response read, or the attempt abandoned),
-    /// freeing its place and its room in flight. `responseAt`, when known, is when the response had arrived
-    /// (the transport's clock, taken as the transfer ended): QuickBooks counted the request
-    /// before answering it, so its windows may count from then rather than from now, which on
-    /// a busy machine is a scheduling delay later.
-    public func release(_ permit: Permit, responseAt: ContinuousClock.Instant? = nil) {
+    /// freeing its place and its room in flight. `responseAt`, when known, is when the response
+    /// had arrived (the transport's clock, taken as the transfer ended): QuickBooks counted the
+    /// request before answering it, so its windows may count from then rather than from now,
+    /// which on a busy machine is a scheduling delay later. `serviceTime`, QuickBooks' own
+    /// account of the time it spent on the request after counting it (`Service-Time`), moves
+    /// that back by as much.
+    public func release(
+        _ permit: Permit, responseAt: ContinuousClock.Instant? = nil, serviceTime: Duration? = nil
+    ) {
         let now = clock.now()
-        let finished = responseAt.flatMap { clock.time(of: $0) }.map { min($0, now) } ?? now
+        var finished = responseAt.flatMap { clock.time(of: $0) }.map { min($0, now) } ?? now
+        if trustsServiceTime, let serviceTime, serviceTime > .zero { finished -= serviceTime }
         schedule.complete(permit.kind, at: max(finished, permit.admittedAt))
         leaveFlight()
         freePlace(permit.kind)
@@ -157,6 +172,7 @@ public actor RealmPacer {
     public func throttled() {
         pausedUntil = max(pausedUntil, clock.now() + limits.scaled(limits.throttleBackoff))
         epoch += 1
+        trustsServiceTime = false
     }
 
     /// How long ago each request still inside a window finished (batches and singles apart),

@@ -56,6 +56,8 @@ actor WriteLanes {
     private var batchWaiters: [CheckedContinuation<Bool, Never>] = []
     private var singleWaiters: [CheckedContinuation<Bool, Never>] = []
     private var workers: [Task<Void, Never>] = []
+    /// Batch workers waiting for the pacer to admit their next batch, holding no records.
+    private var admitting: Set<Int> = []
     /// This run's sends whose answers are not recorded yet, by requestid, and the send of each record.
     private var unrecorded: [String: Set<Int64>] = [:]
     private var sendOf: [Int64: String] = [:]
@@ -74,9 +76,11 @@ actor WriteLanes {
     /// Starts the lanes' workers.
     func start() {
         guard workers.isEmpty else { return }
-        for _ in 0..<Self.batchWorkers { workers.append(Task { await self.work(.batch) }) }
+        for index in 0..<Self.batchWorkers { workers.append(Task { await self.work(.batch, index) }) }
         if singles {
-            for _ in 0..<Self.singleWorkers { workers.append(Task { await self.work(.single) }) }
+            for index in 0..<Self.singleWorkers {
+                workers.append(Task { await self.work(.single, Self.batchWorkers + index) })
+            }
         }
     }
 
@@ -141,9 +145,8 @@ actor WriteLanes {
     func close() async throws {
         closed = true
         wake()
-        let running = workers
-        workers = []
-        for worker in running { await worker.value }
+        stopIdleAdmissions()
+        for worker in workers { await worker.value }
         try flushRecorded()
     }
 
@@ -201,8 +204,25 @@ actor WriteLanes {
             queue.removeFirst(head)
             head = 0
         }
+        stopIdleAdmissions()
         return taken
     }
+
+    /// Once the last record is taken and no more are coming, the batch workers still waiting
+    /// for the pacer have nothing to send: they stop waiting. A batch may wait most of a
+    /// minute for its window, and the run must not wait with it for nothing.
+    private func stopIdleAdmissions() {
+        guard closed, queued == 0 else { return }
+        for index in admitting { workers[index].cancel() }
+        admitting.removeAll()
+    }
+
+    private func admitting(_ index: Int, _ on: Bool) {
+        if on { admitting.insert(index) } else { admitting.remove(index) }
+    }
+
+    /// The lanes have nothing left to do: closed, with every record taken.
+    private var drained: Bool { closed && queued == 0 }
 
     /// One worker of a lane: waits for work, takes it, writes the send down, sends it and
     /// hands out the answers. A batch is admitted first and takes what is at the head of the
@@ -211,13 +231,18 @@ actor WriteLanes {
     /// admitted: the pacer counts a request in its windows from admission until its answer,
     /// so the ledger's write must not sit in between — it would cost the 10-a-second window
     /// room at every request (a single holds one record while it waits; six at most).
-    private nonisolated func work(_ route: WireSend.Route) async {
+    private nonisolated func work(_ route: WireSend.Route, _ index: Int) async {
         while await waitForWork(route) {
             var admission: WriteAdmission?
             if route == .batch {
+                await admitting(index, true)
                 do {
                     admission = try await writer.admit(.batch)
+                    await admitting(index, false)
                 } catch {
+                    await admitting(index, false)
+                    // Stopped waiting because nothing is left to send (stopIdleAdmissions).
+                    if error is CancellationError, await drained { return }
                     await fail(error)
                     return
                 }

@@ -46,16 +46,24 @@ struct SandboxResponder: HTTPResponder {
             if method == "POST", !body.isEmpty, api.contentType?.lowercased().contains("json") == true {
                 api.parsedBody = Result { () throws(JSONParseError) in try JSONValue.decode(body) }
             }
-            let served: SandboxReply
+            var served: SandboxReply
             let drop: Bool
-            switch await engine.serve(api) {
+            let outcome = await engine.serve(api)
+            // The request was counted in the throttle windows before this instant (inside
+            // `serve`), so the service time measured from here never overstates how long ago.
+            let counted = ContinuousClock.now
+            let performing: Duration
+            switch outcome {
             case .refused(let refusal):
                 return Self.response(refusal)
             case .performed(let performed, let dropAfterCommit):
                 (served, drop) = (performed, dropAfterCommit)
+                performing = counted.duration(to: .now)
             case .delayed(let latency, let dropAfterCommit):
                 try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000)
+                let started = ContinuousClock.now
                 (served, drop) = (await engine.perform(api), dropAfterCommit)
+                performing = started.duration(to: .now)
             }
             // The request is in flight until its reply is written (here, off the actor).
             defer { engine.release(realm: api.realm) }
@@ -63,6 +71,7 @@ struct SandboxResponder: HTTPResponder {
                 await context.closeConnection()
                 throw CancellationError()
             }
+            served.headers["Service-Time"] = Self.serviceTime(since: counted, performing: performing)
             return Self.response(served)
         } else if method == "GET", path == "/connect/oauth2" {
             reply = await engine.authorize(query: query)
@@ -90,6 +99,16 @@ struct SandboxResponder: HTTPResponder {
                 ], status: 404)
         }
         return Self.response(reply)
+    }
+
+    /// Intuit's `Service-Time` header (`total=161, db=57` on a real invoice create): the
+    /// milliseconds the service spent on the request after it was counted, rounded down, and
+    /// the part of them spent on the company's data.
+    static func serviceTime(since counted: ContinuousClock.Instant, performing: Duration) -> String {
+        func milliseconds(_ duration: Duration) -> Int64 {
+            duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        }
+        return "total=\(milliseconds(counted.duration(to: .now))), db=\(milliseconds(performing))"
     }
 
     static func response(_ pending: SandboxReply) -> Response {
