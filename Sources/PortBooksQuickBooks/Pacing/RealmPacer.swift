@@ -7,16 +7,17 @@
 /// request as occupying its windows until its response was read (a request still open counts
 /// as occupying them for ever), and admits a new one only when fewer than the limit could
 /// possibly still be counted when it arrives. However late or early the arrivals really fall,
-/// the server never sees more than the limit in any window; the price is one round trip per
-/// window, nothing at Intuit's windows of a second and a minute.
+/// the server never sees more than the limit in any window.
 ///
+/// The price would be a round trip per window: 10 requests per second-and-a-round-trip, which
+/// at Intuit's round trips of a few hundred milliseconds is below the minute's 500. But
 /// QuickBooks says how long it spent on a request once it was counted: its `Service-Time`
 /// header (`total=161, db=57`, milliseconds). The throttle counts a request as it arrives,
 /// before the service works on it, and the answer leaves after, so the request was counted at
 /// least that long before its response was read: its windows count from then (never before it
-/// was sent). At Intuit's speeds that is most of a round trip, and the 10-a-second window then
-/// carries the minute's 500 instead of 10 per second-and-a-round-trip. After a 429 the pacer
-/// stops relying on the header for the rest of its life and counts from the response again.
+/// was sent). What is left of the price is the network's part of the round trip, and the
+/// 10-a-second window carries the minute's 500. After a 429 the pacer stops relying on the
+/// header for the rest of its life and counts from the response again.
 ///
 /// Every admission goes in three steps. It takes a place (batches at most half of
 /// `maxInFlight`, singles all but two; batches are handed free places first, then reads, then
