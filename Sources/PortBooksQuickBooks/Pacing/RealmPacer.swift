@@ -89,7 +89,6 @@ public actor RealmPacer {
                 }
             }
         }
-        if kind == .batch { schedule.singlesTakeTheBatchShare = false }
         // The place is ours from here (handOverPlaces() takes it for us before resuming us).
         do {
             while true {
@@ -158,14 +157,6 @@ public actor RealmPacer {
         schedule.cancel(permit.kind)
         leaveFlight()
         freePlace(permit.kind)
-    }
-
-    /// Says no more batches are coming for now: single requests may then use the whole of the
-    /// minute's 500 instead of leaving 40 of them to batches (the end of a push, when only
-    /// payments are left). The shared window still counts every request, so a batch that does
-    /// come later only waits for room; it takes its share back from then on.
-    public func batchesDone() {
-        schedule.singlesTakeTheBatchShare = true
     }
 
     /// Reports a 429: pauses every admission for the (scaled) throttle back-off; bookings not
@@ -297,8 +288,6 @@ struct PacingSchedule {
     private(set) var open = 0
     private(set) var openBatches = 0
     private(set) var openSingles = 0
-    /// No batch is expected: singles may use the whole minute (``RealmPacer/batchesDone()``).
-    var singlesTakeTheBatchShare = false
 
     init(limits: PacingLimits) {
         self.limits = limits
@@ -322,10 +311,9 @@ struct PacingSchedule {
             start = finishedBatches.earliestAllowed(limit: limits.batchesPerMinute, open: openBatches, window: minute)
             openBatches += 1
         } else {
-            // Singles leave the batches their share of the minute's requests, unless no batch
-            // is coming.
-            let limit = singlesTakeTheBatchShare ? limits.requestsPerMinute : limits.singlesPerMinute
-            start = finishedSingles.earliestAllowed(limit: limit, open: openSingles, window: minute)
+            // Singles leave the batches their share of the minute's requests.
+            start = finishedSingles.earliestAllowed(
+                limit: limits.singlesPerMinute, open: openSingles, window: minute)
             openSingles += 1
         }
         return max(now, start)
