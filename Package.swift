@@ -122,6 +122,7 @@ let package = Package(
                 "PortBooksCore",
                 "PortBooksRead",
                 "PortBooksMap",
+                "PortBooksStage",
                 "PortBooksLedger",
                 "PortBooksReports",
                 "PortBooksSync",

@@ -3,6 +3,7 @@ import Foundation
 import PortBooksCore
 import PortBooksMap
 import PortBooksRead
+import PortBooksStage
 import PortBooksSync
 
 /// `portbooks map FILE… [--json]`: what would be sent to QuickBooks, per record.
@@ -12,8 +13,11 @@ struct Map: ParsableCommand {
         discussion: """
             Reads the drop files, maps every record through portbooks.toml (items, templates, custom \
             fields, limits) and prints the QuickBooks payload of each record, or its problems. \
-            Invalid files are reported as by `validate` and not mapped. Exits 0 when nothing needs \
-            attention, 3 when a record has problems or a file is invalid, 1 on a settings error.
+            A record that breaks a rule of the export format is listed as invalid, with its \
+            file:line:col, and the file's other records are mapped (as `sync` stages them); a file \
+            that cannot be read as a whole is reported as by `validate` and not mapped. Exits 0 \
+            when nothing needs attention, 3 when a record has problems or is invalid or a file \
+            cannot be read, 1 on a settings error.
 
             Examples:
               portbooks map inbox/invoices-2026-11-a.json
@@ -39,10 +43,11 @@ struct Map: ParsableCommand {
         let readers = DropFileReaders()
         var report = MappingReport()
         var records = RecordsToMap()
+        var invalid: [(record: InvalidRecord, file: String)] = []
         for file in files {
             var read: [ReadRecord] = []
             let result = try readers.reader(for: file).readRecords { read.append($0) }
-            guard result.isValid else {
+            guard result.isReadable else {
                 for diagnostic in result.diagnostics.kept { Terminal.standardError(diagnostic.description) }
                 if result.diagnostics.omitted > 0 {
                     Terminal.standardError("\(file): … and \(result.diagnostics.omitted) more problems not shown")
@@ -52,16 +57,30 @@ struct Map: ParsableCommand {
                 continue
             }
             for record in read { records.add(record, file: file) }
+            invalid += result.invalidRecords.map { ($0, file) }
         }
         for entry in records.entries {
             report.add(entry.record, file: entry.files.joined(separator: ", "), mapper: mapper)
+        }
+        // Records judged one by one, as `sync` stages them: each that breaks a rule is listed.
+        for (record, file) in invalid {
+            var errors = record.errors.map(\.description)
+            if record.errorCount > record.errors.count {
+                errors.append("… and \(record.errorCount - record.errors.count) more problem(s) in this record")
+            }
+            report.addInvalid(
+                kind: record.kind, portproID: record.portproID, number: record.number ?? record.pathText, file: file,
+                errors: errors, fix: Stager.invalidRecordSuggestion)
         }
         if json {
             Terminal.standardOutputJSON(try report.jsonText())
         } else {
             try printText(report)
         }
-        if report.summary.problems > 0 || report.summary.invalidFiles > 0 { throw CommandEnd.needsAttention }
+        let summary = report.summary
+        if summary.problems > 0 || summary.invalidRecords > 0 || summary.invalidFiles > 0 {
+            throw CommandEnd.needsAttention
+        }
     }
 
     /// PortPro's own paid and remaining amounts, when the file gave them (PortPro API responses).
@@ -96,6 +115,11 @@ struct Map: ParsableCommand {
                     Terminal.standardOutput("    [\(problem.code.rawValue)] \(problem.field): \(problem.message)")
                     Terminal.standardOutput("        fix: \(problem.suggestion)")
                 }
+            case "invalid":
+                let id = entry.portproID.isEmpty ? "no usable _id" : entry.portproID
+                Terminal.standardOutput("\(what) \(entry.number) (\(id)): invalid, not mapped")
+                for error in entry.errors ?? [] { Terminal.standardOutput("    " + error) }
+                if let fix = entry.fix { Terminal.standardOutput("        fix: \(fix)") }
             default:
                 Terminal.standardOutput(
                     "\(what) \(entry.number) (\(entry.customer))\(amount): not synced ([sync] is off for it)")
@@ -104,6 +128,7 @@ struct Map: ParsableCommand {
         let summary = report.summary
         var line = "\(summary.records) records: \(summary.ok) ok, \(summary.problems) with problems"
         if summary.notSynced > 0 { line += ", \(summary.notSynced) not synced" }
+        if summary.invalidRecords > 0 { line += ", \(summary.invalidRecords) invalid (not mapped)" }
         if summary.invalidFiles > 0 { line += "; \(summary.invalidFiles) invalid file(s)" }
         Terminal.standardOutput(line)
     }

@@ -237,4 +237,46 @@ struct RecordByRecordEndToEndTests {
         }
         #expect(numbers.sorted() == ["RBR-0301", "RBR-0302", "RBR-0304"])
     }
+
+    /// `map` judges records one by one too: the good invoice is mapped, the broken one and the
+    /// one without `_id` are listed as invalid with their file:line:col and what fixes them, and
+    /// the file is not refused as a whole.
+    @Test("map lists the invalid records and maps the rest", arguments: ["json", "xml"])
+    func mapListsInvalidRecordsAndMapsTheRest(format: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pb-rbr-map-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rbr-invoices.\(format)")
+        try Data(Self.text(Self.invoices, format: format).utf8).write(to: file)
+        let config = Binary.root.appendingPathComponent("fixtures/drop-example/portbooks.toml").path
+
+        let json = try Binary.run(["map", "--config", config, "--json", file.path])
+        #expect(json.status == 3, "\(json.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let records = try #require(document?["records"] as? [[String: Any]])
+        let summary = try #require(document?["summary"] as? [String: Any])
+        #expect(summary["records"] as? Int == 3)
+        #expect(summary["invalid_records"] as? Int == 2)
+        #expect(summary["invalid_files"] as? Int == 0)
+        let byNumber = Dictionary(uniqueKeysWithValues: records.map { ($0["number"] as? String ?? "", $0) })
+        let good = try #require(byNumber["RBR-0301"])
+        #expect(good["status"] as? String == "ok", "\(good)")
+        #expect(good["payload"] != nil)
+        let broken = try #require(byNumber["RBR-0302"])
+        #expect(broken["status"] as? String == "invalid")
+        #expect(broken["portpro_id"] as? String == "rbr-i2")
+        let errors = broken["errors"] as? [String] ?? []
+        #expect(errors.contains { $0.contains("rbr-invoices.\(format):") && $0.contains("12,50x") }, "\(errors)")
+        #expect((broken["fix"] as? String)?.contains("export it again") == true)
+        let withoutID = try #require(byNumber["RBR-0303"])
+        #expect(withoutID["status"] as? String == "invalid")
+        #expect(withoutID["portpro_id"] as? String == "")
+
+        let text = try Binary.run(["map", "--config", config, file.path])
+        #expect(text.status == 3)
+        #expect(text.stdout.contains("invoice RBR-0302 (rbr-i2): invalid, not mapped"), "\(text.stdout)")
+        #expect(text.stdout.contains("invoice RBR-0303 (no usable _id): invalid, not mapped"))
+        #expect(text.stdout.contains("3 records: 1 ok, 0 with problems, 2 invalid (not mapped)"))
+        #expect(!text.stderr.contains("INVALID"), "\(text.stderr)")
+    }
 }

@@ -8,7 +8,8 @@ import PortBooksCore
 public struct MappingReport: Encodable, Sendable {
     /// One record's outcome.
     public struct Entry: Encodable, Sendable, Hashable {
-        /// `ok`: would be sent; `problem`: needs attention; `not-synced`: its kind is off in [sync].
+        /// `ok`: would be sent; `problem`: needs attention; `not-synced`: its kind is off in [sync];
+        /// `invalid`: the record breaks a rule of the export format and was not mapped.
         public var status: String
         public var file: String
         public var entity: String
@@ -23,6 +24,9 @@ public struct MappingReport: Encodable, Sendable {
         /// What the engine looks up in QuickBooks or the ledger before sending.
         public var references: [PendingReference]?
         public var problems: [MappingProblem]?
+        /// An invalid record's errors (`file:line:col: error: … [code]`) and what fixes it.
+        public var errors: [String]?
+        public var fix: String?
         /// What PortPro says was paid on an invoice (its charge sets' `paidAmount`), when the file
         /// gave it: PortPro API responses do, the export format does not.
         public var portproPaidAmount: Decimal?
@@ -34,7 +38,7 @@ public struct MappingReport: Encodable, Sendable {
             case portproID = "portpro_id"
             case number, customer, amount
             case quickbooksEntity = "quickbooks_entity"
-            case payload, references, problems
+            case payload, references, problems, errors, fix
             case portproPaidAmount = "portpro_paid_amount"
             case portproRemainAmount = "portpro_remain_amount"
         }
@@ -46,11 +50,15 @@ public struct MappingReport: Encodable, Sendable {
         public var ok = 0
         public var problems = 0
         public var notSynced = 0
+        /// Records that break a rule of the export format (their files' other records are mapped).
+        public var invalidRecords = 0
+        /// Files that cannot be read as a whole (none of their records is mapped).
         public var invalidFiles = 0
 
         enum CodingKeys: String, CodingKey {
             case records, ok, problems
             case notSynced = "not_synced"
+            case invalidRecords = "invalid_records"
             case invalidFiles = "invalid_files"
         }
     }
@@ -102,6 +110,22 @@ public struct MappingReport: Encodable, Sendable {
             entry.problems = mapped.problems
             summary.problems += 1
         }
+        records.append(entry)
+    }
+
+    /// Adds a record of `file` the reader refused (it breaks a rule of the export format): not
+    /// mapped, with its errors and `fix`. `number` is its number when readable, else its place
+    /// in the file (`invoices[2]`); `portproID` is empty when it had no usable `_id`.
+    public mutating func addInvalid(
+        kind: RecordKind, portproID: String?, number: String, file: String, errors: [String], fix: String
+    ) {
+        var entry = Entry(
+            status: "invalid", file: file, entity: kind.rawValue, portproID: portproID ?? "", number: number,
+            customer: "")
+        entry.errors = errors
+        entry.fix = fix
+        summary.records += 1
+        summary.invalidRecords += 1
         records.append(entry)
     }
 
